@@ -1,0 +1,48 @@
+"End-to-end: the experiment notebook under papermill, and the console command, on tiny settings."
+import json, subprocess, sys
+from pathlib import Path
+import pytest
+import papermill as pm
+
+ROOT = Path(__file__).resolve().parents[1]
+NB = ROOT / "nbs" / "train.ipynb"
+
+def run_nb(tmp_path, **params):
+    return pm.execute_notebook(str(NB), str(tmp_path / "out.ipynb"), parameters=params, cwd=str(ROOT),
+                               progress_bar=False, kernel_name="python3")
+
+def test_papermill_tiny_run(tmp_path):
+    out = tmp_path / "run"
+    run_nb(tmp_path, epochs=2, train_size=64, test_size=64, batch_size=32, out_dir=str(out))
+    for f in ("config.json", "metrics.csv", "summary.json", "last.pt", "learning_curve.png", "mixed_samples.png"):
+        assert (out / f).exists(), f
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["epochs"] == 2 and 0 <= summary["final_top1"] <= 100
+    assert json.loads((out / "config.json").read_text())["method"] == "automix"   # the default method
+
+@pytest.mark.parametrize("params, expect", [
+    (dict(dataset="cub200", data_root="/nonexistent"), "CUB_200_2011/images.txt"),
+    (dict(dataset="cifar1000"), "cifar100"),
+    (dict(method="magicmix"), "cutmix"),
+    (dict(backbone="resnet9000"), "narrow_resnet10"),
+    (dict(epochs=0), "epochs must be > 0"),
+    (dict(batch_size=-1), "batch_size must be > 0"),
+    (dict(lr=0), "lr must be > 0"),
+    (dict(epochs="abc"), "epochs must be a number"),
+])
+def test_papermill_bad_input(tmp_path, params, expect):
+    with pytest.raises(pm.PapermillExecutionError) as e: run_nb(tmp_path, **params)
+    assert expect in str(e.value)
+    assert len(e.value.traceback) <= 3, e.value.traceback          # the message, not a stack of frames
+
+def test_cli_bad_input():
+    r = subprocess.run([sys.executable, "-m", "automix.train", "--dataset", "cub200", "--data_root", "/nonexistent"],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 2 and "CUB_200_2011/images.txt" in r.stderr and "Traceback" not in r.stderr
+
+def test_cli_tiny_run(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "automix.train", "--method", "vanilla", "--epochs", "1", "--train_size", "64",
+                        "--test_size", "32", "--out_dir", str(tmp_path / "r"), "--progress", "false"],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "r" / "summary.json").exists()
