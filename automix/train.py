@@ -7,7 +7,7 @@ Docs: https://automix-dev.github.io/automix/cli.html.md"""
 # %% auto #0
 __all__ = ['parse_args', 'main']
 
-# %% ../nbs/08_cli.ipynb #f6aadcf7
+# %% ../nbs/08_cli.ipynb #c863c89b
 import argparse, dataclasses, sys
 from .trainer import TrainConfig, ConfigError, train as run_training
 from .data import DatasetNotFoundError
@@ -27,4 +27,5 @@ def main(argv=None):
         print(f"automix-train: error: {e}", file=sys.stderr); sys.exit(2)
     print(summary)
 
+# %% ../nbs/08_cli.ipynb #517d251a
 if __name__ == "__main__": main()
