@@ -46,3 +46,13 @@ def test_cli_tiny_run(tmp_path):
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "r" / "summary.json").exists()
+
+def test_papermill_benchmark_preset(tmp_path):
+    "A paper benchmark through the notebook: CIFAR-10's protocol on a fixture in the official layout."
+    from automix.data import make_fixture
+    make_fixture("cifar10", tmp_path / "data")
+    out = tmp_path / "run"
+    run_nb(tmp_path, dataset="cifar10", data_root=str(tmp_path / "data"), method="cutmix", backbone="narrow_resnet10",
+           epochs=1, out_dir=str(out))
+    cfg = json.loads((out / "config.json").read_text())
+    assert (cfg["batch_size"], cfg["lr"], cfg["weight_decay"], cfg["alpha"]) == (100, 0.1, 1e-4, 0.2)
