@@ -56,3 +56,13 @@ def test_papermill_benchmark_preset(tmp_path):
            epochs=1, out_dir=str(out))
     cfg = json.loads((out / "config.json").read_text())
     assert (cfg["batch_size"], cfg["lr"], cfg["weight_decay"], cfg["alpha"]) == (100, 0.1, 1e-4, 0.2)
+
+from automix.trainer import method_names
+
+@pytest.mark.parametrize("method", [m for m in method_names() if m != "automix"])
+def test_every_method_through_the_notebook(tmp_path, method):
+    "Each method trains one (tiny) epoch on digits through nbs/train.ipynb."
+    out = tmp_path / "run"
+    run_nb(tmp_path, method=method, epochs=1, train_size=64, test_size=32, batch_size=32, out_dir=str(out))
+    assert json.loads((out / "summary.json").read_text())["epochs"] == 1
+    assert json.loads((out / "config.json").read_text())["method"] == method
