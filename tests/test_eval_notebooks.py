@@ -1,0 +1,55 @@
+"The downstream notebooks end to end on tiny digits runs (and a tiny CUB copy for localisation)."
+import json
+from pathlib import Path
+import pytest
+import papermill as pm
+from automix.trainer import train
+from automix.data import make_cub_fixture
+
+ROOT = Path(__file__).resolve().parents[1]
+
+def run_nb(name, tmp, **params):
+    return pm.execute_notebook(str(ROOT / "nbs" / f"{name}.ipynb"), str(tmp / f"{name}.ipynb"), parameters=params,
+                               cwd=str(ROOT), progress_bar=False, kernel_name="python3")
+
+@pytest.fixture(scope="module")
+def digits_runs(tmp_path_factory):
+    d = tmp_path_factory.mktemp("runs")
+    for method in ("vanilla", "mixup", "cutmix", "automix"):
+        for seed in ((0, 1) if method in ("vanilla", "automix") else (0,)):
+            train(method=method, seed=seed, epochs=2, train_size=128, test_size=64, batch_size=32,
+                  out_dir=str(d / f"digits_{method}_s{seed}"), progress=False)
+    return d
+
+def test_compare(digits_runs, tmp_path):
+    run_nb("compare", tmp_path, run_dirs=str(digits_runs / "digits_*"), out_dir=str(tmp_path / "cmp"))
+    md = (tmp_path / "cmp" / "results.md").read_text()
+    for m in ("vanilla", "mixup", "cutmix", "automix"): assert f"| {m} |" in md
+    assert (tmp_path / "cmp" / "compare.png").exists()
+
+def test_calibration(digits_runs, tmp_path):
+    run_nb("calibration", tmp_path, run_dirs=str(digits_runs / "digits_*"), out_dir=str(tmp_path / "cal"))
+    assert (tmp_path / "cal" / "reliability.png").exists()
+    assert "ece_pct" in (tmp_path / "cal" / "calibration.csv").read_text()
+
+def test_robustness(digits_runs, tmp_path):
+    run_nb("robustness", tmp_path, run_dirs=f"{digits_runs}/digits_vanilla_s0,{digits_runs}/digits_automix_s0",
+           out_dir=str(tmp_path / "rob"), severities="1,5")
+    assert (tmp_path / "rob" / "robustness.png").exists()
+    assert len((tmp_path / "rob" / "corruption.csv").read_text().splitlines()) == 1 + 2 * 15 * 2
+
+def test_localization(tmp_path):
+    make_cub_fixture(tmp_path / "data", n_classes=3, per_class=2, size=64)
+    train(dataset="cub200", data_root=str(tmp_path / "data"), method="vanilla", backbone="narrow_resnet10", pretrained="none",
+          epochs=1, batch_size=2, out_dir=str(tmp_path / "runs" / "cub200_vanilla"), progress=False)
+    run_nb("localization", tmp_path, run_dirs=str(tmp_path / "runs" / "cub200_*"), data_root=str(tmp_path / "data"),
+           out_dir=str(tmp_path / "loc"))
+    csv = (tmp_path / "loc" / "localization.csv").read_text()
+    assert "top1_loc" in csv and "max_box_acc" in csv
+    assert list((tmp_path / "loc").glob("cam_*.png"))
+
+def test_bad_checkpoint(tmp_path):
+    from automix.metrics import load_run
+    d = tmp_path / "bad"; d.mkdir(); (d / "last.pt").write_bytes(b"not a checkpoint")
+    with pytest.raises(RuntimeError, match="corrupt"): load_run(d)
+    with pytest.raises(FileNotFoundError, match="last.pt"): load_run(tmp_path)
