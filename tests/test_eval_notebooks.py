@@ -53,3 +53,10 @@ def test_bad_checkpoint(tmp_path):
     d = tmp_path / "bad"; d.mkdir(); (d / "last.pt").write_bytes(b"not a checkpoint")
     with pytest.raises(RuntimeError, match="corrupt"): load_run(d)
     with pytest.raises(FileNotFoundError, match="last.pt"): load_run(tmp_path)
+
+def test_study_notebook(tmp_path):
+    "The study notebook on tiny settings: a 2-method × 2-seed sweep, its table and figures."
+    run_nb("study", tmp_path, methods="vanilla,mixup", seeds="0-1", out_root=str(tmp_path / "study"), epochs=1,
+           train_size=64, test_size=64)
+    md = (tmp_path / "study" / "results.md").read_text()
+    assert "| vanilla |" in md and "| mixup |" in md and (tmp_path / "study" / "study.png").exists()
