@@ -60,3 +60,10 @@ def test_study_notebook(tmp_path):
            train_size=64, test_size=64)
     md = (tmp_path / "study" / "results.md").read_text()
     assert "| vanilla |" in md and "| mixup |" in md and (tmp_path / "study" / "study.png").exists()
+
+def test_byo_notebook(tmp_path):
+    "Bring your own: AutoMix with a timm backbone on a generated image folder, end to end."
+    run_nb("byo", tmp_path, out_dir=str(tmp_path / "byo"), epochs=1, batch_size=4)
+    run = tmp_path / "byo" / "run"
+    assert (run / "mixed_samples.png").exists()
+    assert json.loads((run / "config.json").read_text())["backbone"] == "timm:resnet18"
