@@ -3,7 +3,7 @@
 python benchmarks/mixer_step_time.py [--iters 3] [--threads 2] [--backbone cifar_resnet18] [--batch 100]
 
 All methods run in one process on the same batch, interleaved round by round; a step is the method's `training_step`
-(mixing, forward, loss), backward and an SGD step — and, for AutoMix/SAMix, the momentum update.
+(mixing, forward, loss), backward and an SGD step — and, for AutoMix/SAMix/AdAutoMix, the momentum update.
 """
 import argparse, statistics, time
 import torch
@@ -25,7 +25,7 @@ if __name__ == "__main__":
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     x, y = torch.randn(a.batch, 3, 32, 32), torch.randint(0, 100, (a.batch,))
-    methods = ["vanilla"] + sorted(MIXERS) + ["automix", "samix"]
+    methods = ["vanilla"] + sorted(MIXERS) + ["automix", "samix", "adautomix"]
     runs = {k: make(k, a.backbone) for k in methods}
     def step(k):
         m, opt = runs[k]
