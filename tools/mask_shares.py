@@ -1,0 +1,38 @@
+"""What a trained Mix Block does, in numbers: for a run folder of automix/samix/adautomix, the mean share each source
+gets for a few λ, and how much the masks vary in space (std over pixels, averaged over images).
+
+python tools/mask_shares.py runs/digits_adautomix [--n 64]
+"""
+import argparse, json
+from pathlib import Path
+import torch
+from automix.data import get_dataset
+from automix.models import create_model
+from automix.trainer import TrainConfig, build_method, load_checkpoint, load_state
+
+def main(run_dir, n=64):
+    ck_path = Path(run_dir) / "last.pt"
+    ck = load_checkpoint(ck_path); cfg = TrainConfig(**ck["config"])
+    if cfg.method not in ("automix", "samix", "adautomix"): raise SystemExit(f"{run_dir}: {cfg.method} has no Mix Block")
+    method = build_method(cfg, create_model(cfg.backbone, ck.get("num_classes", len(ck["classes"])))); load_state(method, ck["method"], ck_path)
+    method.eval()
+    ds = get_dataset(cfg.dataset, cfg.data_root, "test")
+    x = torch.stack([ds[i][0] for i in range(min(n, len(ds)))])
+    ar = torch.arange(len(x))
+    with torch.no_grad():
+        z = method.encoder_k.forward_features(x, method.mask_layer); s = method.scale_factor or x.shape[-1] // z.shape[-1]
+        if cfg.method == "adautomix":
+            for lams in ([0.5, 0.3, 0.2], [0.2, 0.3, 0.5], [0.8, 0.1, 0.1]):
+                idx = [torch.roll(ar, -k) for k in range(len(lams))]
+                m = method.mix_block([z[i] for i in idx], lams, s)
+                print(f"λ={lams}: mean weight per source {[round(v, 3) for v in m.mean((0, 2, 3)).tolist()]}, "
+                      f"spatial std {m.flatten(2).std(-1).mean().item():.4f}")
+        else:
+            idx = torch.roll(ar, 1)
+            for lam in (0.2, 0.5, 0.8):
+                m = method.mix_block(z, lam, idx, s)
+                print(f"λ={lam}: mean partner weight {m.mean().item():.3f} (asked {1 - lam:.1f}), spatial std {m.flatten(1).std(-1).mean().item():.4f}")
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(); ap.add_argument("run_dir"); ap.add_argument("--n", type=int, default=64)
+    a = ap.parse_args(); main(a.run_dir, a.n)
