@@ -332,11 +332,12 @@ def comix_energy(cost, z, A=None, beta: float = 0.0, gamma: float = 0.0):
     tot = o.sum(0)
     return unary + beta / 2 * smooth + gamma * (tot @ A @ tot - torch.einsum("jk,kl,jl->", o, A, o))
 
-# %% ../nbs/00_mixers.ipynb #a13d1119
+# %% ../nbs/00_mixers.ipynb #d663a2c2
 def _cut_output(cost, counts, beta: float, soft: bool):
     "One output's labelling `[B, B, m]` by a graph cut over costs `[B, B, m]`; soft half-half labels when `soft`."
     import gco
     B, _, m = cost.shape
+    if m == 1: return torch.ones(B, B, 1)
     used = torch.nonzero(counts > 0).flatten()
     pairs = []
     if soft and len(used) >= 2:
@@ -389,7 +390,7 @@ def comix_labels(cost, A=None, beta: float = 0.32, gamma: float = 1.0, eta: floa
         prev = e
     return z
 
-# %% ../nbs/00_mixers.ipynb #4fa46cd1
+# %% ../nbs/00_mixers.ipynb #6a3f9487
 class CoMixup(Mixer):
     "Co-Mixup: jointly optimised block labellings of groups of images (saliency, smoothness, diversity)."
     name = "comixup"
@@ -429,8 +430,10 @@ class CoMixup(Mixer):
         blocks = F.adaptive_avg_pool2d(sal[:, None], B)[:, 0].cpu()
         weights = torch.zeros(N, N)
         out = torch.empty_like(x)
-        for s in range(0, N, self.part):
-            e = min(s + self.part, N); m = e - s
+        groups = min(math.ceil(N / self.part), N // 2)                # even split: never a group of one
+        bounds = torch.linspace(0, N, groups + 1).round().long().tolist()
+        for s, e in zip(bounds[:-1], bounds[1:]):
+            m = e - s
             sc = blocks[s:e] / blocks[s:e].flatten(1).sum(1).clamp(min=1e-12)[:, None, None]
             Dp = dist[s:e, s:e].cpu()
             A = (1 - self.omega) * torch.eye(m) + self.omega * Dp / Dp.sum().clamp(min=1e-12) * m
