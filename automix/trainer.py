@@ -191,7 +191,7 @@ def resolve_config(cfg: TrainConfig | None = None, **overrides) -> TrainConfig:
     if cfg.mask_layer is not None: cfg.mask_layer = _num("mask_layer", cfg.mask_layer, int, 0, strict=False)
     return cfg
 
-# %% ../nbs/05_trainer.ipynb #675bdb8e
+# %% ../nbs/05_trainer.ipynb #c1e66fe0
 class Method(nn.Module):
     "What the training loop needs from a method."
     def forward(self, x, y): return self.training_step(x, y)   # so DistributedDataParallel can wrap a method
@@ -217,15 +217,19 @@ class Supervised(Method):
     def eval_models(self): return {"": self.model}
     @torch.no_grad()
     def sample_figure(self, x, y, n: int = 8):
-        "The first `n` mixed training images with their λ (nothing for vanilla training)."
+        "The first `n` mixed training images with their λ, or source shares (nothing for vanilla training)."
         if self.mixer is None: return None
         import matplotlib.pyplot as plt
         out = self.mixer(x[:n], y[:n], model=self.model)
         fig, axs = plt.subplots(1, n, figsize=(1.2 * n, 1.5))
         lams = torch.as_tensor(out.lam).expand(len(out.x))
-        for ax, img, l in zip(axs, out.x, lams):
+        for j, (ax, img, l) in enumerate(zip(axs, out.x, lams)):
             img = (img - img.min()) / (img.max() - img.min() + 1e-8)
-            ax.imshow(img.permute(1, 2, 0).cpu().numpy()); ax.set_title(f"λ={float(l):.2f}", fontsize=7); ax.axis("off")
+            title = f"λ={float(l):.2f}"
+            if out.weights is not None:          # many sources (Co-Mixup): the two largest shares
+                w = out.weights[j]; top = w.argsort(descending=True)[:2]
+                title = " ".join(f"{int(k)}:{float(w[k]):.2f}" for k in top if w[k] > 0)
+            ax.imshow(img.permute(1, 2, 0).cpu().numpy()); ax.set_title(title, fontsize=7); ax.axis("off")
         return fig
 
 # %% ../nbs/05_trainer.ipynb #b1777051
