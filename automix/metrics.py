@@ -14,7 +14,8 @@ from PIL import Image
 # %% auto #0
 __all__ = ['PAPER_TOP1', 'predict', 'topk_accuracy', 'reliability', 'ece', 'corrupt', 'corruption_accuracy', 'cifar_c_accuracy',
            'occlude', 'occlusion_accuracy', 'class_activation_map', 'cam_box', 'box_iou', 'localization_metrics',
-           'load_run', 'collect_runs', 'results_table', 'find_runs', 'test_transform_box', 'markdown_table']
+           'load_method', 'load_run', 'collect_runs', 'results_table', 'find_runs', 'test_transform_box',
+           'markdown_table']
 
 # %% ../nbs/06_metrics.ipynb #5cd201f8
 @torch.no_grad()
@@ -221,7 +222,7 @@ def localization_metrics(cams, correct, gt_boxes, thresholds=tuple(np.arange(0.0
     top1_loc = 100 * (hits[i] & np.asarray(correct, bool)).mean()
     return dict(top1_loc=float(top1_loc), max_box_acc=float(box_acc.max()), threshold=float(thresholds[i]))
 
-# %% ../nbs/06_metrics.ipynb #b9d15eb5
+# %% ../nbs/06_metrics.ipynb #d7fe1332
 PAPER_TOP1 = {  # top-1 (%) reported in the paper with the official code (PROTOCOLS.md); (dataset, backbone) → method → value
     ("cifar10", "cifar_resnet18"): dict(vanilla=95.50, mixup=96.62, cutmix=96.68, manifoldmix=96.71, saliencymix=96.20, fmix=96.18, puzzlemix=97.10, resizemix=96.76, automix=97.34),
     ("cifar100", "cifar_resnet18"): dict(vanilla=78.04, mixup=79.12, cutmix=78.17, manifoldmix=80.35, saliencymix=79.12, fmix=79.69, puzzlemix=81.13, resizemix=80.01, automix=82.04),
@@ -237,8 +238,8 @@ PAPER_TOP1 = {  # top-1 (%) reported in the paper with the official code (PROTOC
     ("aircraft", "resnext50"): dict(vanilla=85.10, mixup=85.18, cutmix=84.55, manifoldmix=86.60, saliencymix=84.31, fmix=86.23, puzzlemix=86.23, resizemix=84.08, automix=86.72),
 }
 
-def load_run(run_dir, device="cpu"):
-    "The evaluated network of a run folder (momentum encoder for AutoMix), its config and class names."
+def load_method(run_dir):
+    "The whole trained `Method` of a run folder (both encoders and the Mix Block for AutoMix) and its config."
     from automix.trainer import TrainConfig, build_method, load_checkpoint, load_state
     from automix.models import create_model
     run_dir = Path(run_dir); ck_path = run_dir / "last.pt"
@@ -249,7 +250,12 @@ def load_run(run_dir, device="cpu"):
     cfg = TrainConfig(**ck["config"])
     method = build_method(cfg, create_model(cfg.backbone, ck.get("num_classes", len(ck["classes"]))))
     load_state(method, ck["method"], ck_path)
-    return method.eval_models()[""].to(device).eval(), cfg, ck["classes"]
+    return method, cfg, ck["classes"]
+
+def load_run(run_dir, device="cpu"):
+    "The evaluated network of a run folder (momentum encoder for AutoMix), its config and class names."
+    method, cfg, classes = load_method(run_dir)
+    return method.eval_models()[""].to(device).eval(), cfg, classes
 
 def collect_runs(run_dirs) -> pd.DataFrame:
     "One row per run folder: dataset, backbone, method, seed and its summary numbers."

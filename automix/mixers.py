@@ -14,7 +14,7 @@ import numpy as np, torch, torch.nn.functional as F
 __all__ = ['MIXERS', 'MixOutput', 'mixup_loss', 'Mixer', 'check_batch', 'Mixup', 'rand_box', 'paste_box', 'CutMix', 'ManifoldMix',
            'fmix_mask', 'FMix', 'ResizeMix', 'SmoothMix', 'saliency_peak', 'SaliencyMix', 'GridMix', 'AttentiveMix',
            'input_saliency', 'graphcut_mask', 'transport_plan', 'transport_blocks', 'PuzzleMix', 'comix_energy',
-           'comix_labels', 'CoMixup', 'register_mixer', 'get_mixer', 'mixer_gallery']
+           'comix_labels', 'CoMixup', 'register_mixer', 'get_mixer', 'share_title', 'mixer_gallery']
 
 # %% ../nbs/00_mixers.ipynb #8b6ce218
 @dataclass
@@ -463,7 +463,11 @@ def get_mixer(name: str, alpha: float = 1.0, **options) -> Mixer:
     if name not in MIXERS: raise ValueError(f"unknown mixing method {name!r}; choose one of: {', '.join(sorted(MIXERS))}")
     return MIXERS[name](alpha=alpha, **options)
 
-# %% ../nbs/00_mixers.ipynb #2097914f
+# %% ../nbs/00_mixers.ipynb #0a29e8cd
+def share_title(w, k: int = 3) -> str:
+    "`input:share` for the `k` largest non-zero shares of one output's source weights `w [N]`."
+    return " ".join(f"{int(i)}:{float(w[i]):.2f}" for i in w.argsort(descending=True)[:k] if w[i] > 0)
+
 def mixer_gallery(x, methods=None, model=None, seed: int = 0, size: float = 1.3):
     "A grid: one row per method, mixing each `x[i]` with `x[i-1]`, titled with λ (Co-Mixup: input:share); returns the figure."
     import matplotlib.pyplot as plt
@@ -479,9 +483,7 @@ def mixer_gallery(x, methods=None, model=None, seed: int = 0, size: float = 1.3)
         for c in range(len(x)):
             ax = axs[r, c]; ax.imshow(show(out.x[c])); ax.set_xticks([]); ax.set_yticks([])
             if out.weights is None: ax.set_title(f"λ={float(lams[c]):.2f}", fontsize=7)
-            else:                                   # many sources: the shares of the largest three
-                w = out.weights[c]; top = [int(k) for k in w.argsort(descending=True)[:3] if w[k] > 0]
-                ax.set_title(" ".join(f"{k}:{float(w[k]):.2f}" for k in top), fontsize=6)
+            else: ax.set_title(share_title(out.weights[c]), fontsize=6)     # many sources: the largest shares
             if c == 0: ax.set_ylabel(name, fontsize=8)
     fig.tight_layout()
     return fig

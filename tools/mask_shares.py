@@ -3,18 +3,14 @@ gets for a few λ, and how much the masks vary in space (std over pixels, averag
 
 python tools/mask_shares.py runs/digits_adautomix [--n 64]
 """
-import argparse, json
-from pathlib import Path
+import argparse
 import torch
 from automix.data import get_dataset
-from automix.models import create_model
-from automix.trainer import TrainConfig, build_method, load_checkpoint, load_state
+from automix.metrics import load_method
 
 def main(run_dir, n=64):
-    ck_path = Path(run_dir) / "last.pt"
-    ck = load_checkpoint(ck_path); cfg = TrainConfig(**ck["config"])
+    method, cfg, _ = load_method(run_dir)
     if cfg.method not in ("automix", "samix", "adautomix"): raise SystemExit(f"{run_dir}: {cfg.method} has no Mix Block")
-    method = build_method(cfg, create_model(cfg.backbone, ck.get("num_classes", len(ck["classes"])))); load_state(method, ck["method"], ck_path)
     method.eval()
     ds = get_dataset(cfg.dataset, cfg.data_root, "test")
     x = torch.stack([ds[i][0] for i in range(min(n, len(ds)))])
