@@ -8,20 +8,23 @@ Docs: https://automix-dev.github.io/automix/automix.html.md"""
 from __future__ import annotations
 import copy, math
 import torch, torch.nn as nn, torch.nn.functional as F
+from fastcore.basics import patch
 from .mixblock import MixBlock, SAMixBlock, AdaMixBlock, mask_loss
 from .trainer import Method
 
 # %% auto #0
-__all__ = ['VARIANTS', 'momentum_schedule', 'mixed_ce', 'decoupled_mixup_ce', 'derangement', 'stage_channels', 'AutoMix',
-           'training_step', 'mask_weight', 'momentum_update', 'param_groups', 'grads_of', 'reference_step',
+__all__ = ['VARIANTS', 'HEADS', 'momentum_schedule', 'mixed_ce', 'decoupled_mixup_ce', 'no_repeat_perm', 'stage_channels',
+           'official_scale_factor', 'init_head_', 'WithHead', 'AutoMix', 'adjust_mask', 'grads_of', 'reference_step',
            'reference_momentum_update', 'sample_figure', 'multi_mixed_ce', 'combine', 'adautomix_step',
            'adautomix_figure']
 
 # %% ../nbs/02_automix.ipynb #59ae43b2
 def momentum_schedule(step: int, total: int, start: float = 0.999, end: float = 0.999999, warm: float = 0.1) -> float:
-    "EMA coefficient at iteration `step` of `total`: `start` during the first `warm` share, then cosine to `end`."
-    if step < warm * total: return start
-    return end - (end - start) * (math.cos(math.pi * step / total) + 1) / 2
+    "The official `CosineScheduleHook` (adjust_scope `[warm, 1]`, constant warm-up): EMA coefficient at iteration `step` of `total`."
+    lo = int(warm * total)                       # the warm-up ends at int(0.1·T), as the hook computes it
+    if step < lo: return start
+    if step == 0: return 0.0                     # the hook's restart rule fires at iteration 0 when the warm-up is empty (T < 10)
+    return end - (end - start) * (math.cos(math.pi * min(step, total) / total) + 1) / 2
 
 # %% ../nbs/02_automix.ipynb #d5b8286b
 def mixed_ce(logits, y, y_b, lam):
@@ -37,11 +40,16 @@ def decoupled_mixup_ce(logits, y, y_b, lam, eta: float = 0.5):
     extra = F.cross_entropy(hide(y_b), y, reduction="none") + F.cross_entropy(hide(y), y_b, reduction="none")
     return (out + eta * torch.where(y != y_b, extra, torch.zeros_like(extra))).mean()
 
-def derangement(n: int, device=None):
-    "A random permutation with no fixed point (no sample paired with itself)."
-    p = torch.randperm(n, device=device)
-    idx = torch.empty_like(p); idx[p] = torch.roll(p, -1)
-    return idx
+def no_repeat_perm(n: int, fallback: bool = True, device=None):
+    "The official `_no_repeat_shuffle_idx`: up to ten `randperm` retries; if they all hit a fixed point, a cyclic shift (`fallback`) or the last draw."
+    ar, p, repeat = torch.arange(n, device=device), torch.randperm(n, device=device), False
+    for _ in range(10):
+        repeat = bool((p == ar).any())
+        if not repeat: break
+        p = torch.randperm(n, device=device)
+    if repeat and fallback:                       # the official shift is drawn from [1, n−2]
+        p = (ar + int(torch.randint(1, max(n - 1, 2), ()))) % n
+    return p
 
 # %% ../nbs/02_automix.ipynb #816f940f
 def stage_channels(model, stage: int, size: int = 64) -> int:
@@ -55,28 +63,51 @@ def stage_channels(model, stage: int, size: int = 64) -> int:
 
 # %% ../nbs/02_automix.ipynb #4ac8af06
 VARIANTS = ("automix", "samix", "adautomix")
+HEADS = ("official", "shared")
+
+def official_scale_factor(width: int, mask_layer: int) -> int:
+    "The official upsampling factor of the Mix Block's mask: `2^(2+mask_layer)` for images wider than 64 px, else `2^mask_layer`."
+    return 2 ** (2 + mask_layer) if width > 64 else 2 ** mask_layer
+
+def init_head_(head: nn.Linear) -> nn.Linear:
+    "Initialise a classifier as the official `ClsHead` does: weights normal(0, 0.01), bias 0."
+    nn.init.normal_(head.weight, 0, 0.01); nn.init.zeros_(head.bias)
+    return head
+
+class WithHead(nn.Module):
+    "An encoder read through another linear head (its pooled features → `head`): how the mixup heads are evaluated."
+    def __init__(self, encoder, head):
+        super().__init__(); self.encoder, self.head = encoder, head
+    def forward(self, x): return self.head(self.encoder.forward_pooled(x))
 
 class AutoMix(Method):
     "AutoMix (Liu et al., ECCV 2022): online encoder, momentum encoder and Mix Block, trained in one step."
     def __init__(self, model, alpha: float = 2.0, mask_layer: int = 2, lam_concat: bool = False,
                  momentum_start: float = 0.999, momentum_end: float = 0.999999, mask_loss_weight: float = 0.1,
                  mask_loss_margin: float = 0.1, mask_loss_anneal: bool = False, lam_margin: float = 0.08,
-                 mix_shuffle_no_repeat: bool = False, switch_off: float = 1.0, mask_adjust: float = 0.0,
-                 full_momentum_forward: bool = False, mixblock_lr: float | None = None,
-                 mixblock_min_lr: float | None = None, upsample: str = "nearest", scale_factor: int | None = None,
-                 variant: str = "automix", eta: float = 0.5, mix_samples: int = 3, random_samples: bool = False,
-                 adv_beta: float = 0.3, adv_every: int = 2, mixup_ratio: float = 0.5):
+                 mix_shuffle_no_repeat: bool = False, switch_off: float = 0.0, mask_adjust: float = 0.0,
+                 mask_adjust_lam: str = "mb", full_momentum_forward: bool = True, heads: str = "official",
+                 mixblock_lr: float | None = None, mixblock_min_lr: float | None = None, upsample: str = "nearest",
+                 scale_factor: int | None = None, variant: str = "automix", eta: float = 0.5, mix_samples: int = 3,
+                 random_samples: bool = False, adv_beta: float = 0.3, adv_every: int = 2, mixup_ratio: float = 0.5):
         super().__init__()
         if not alpha > 0: raise ValueError(f"alpha must be > 0, got {alpha}")
-        if not 0 < switch_off <= 1: raise ValueError(f"switch_off is the share of steps that train the Mix Block, in (0, 1]; got {switch_off}")
+        if not 0 <= switch_off <= 1: raise ValueError(f"switch_off is in [0, 1] (0: always train the Mix Block); got {switch_off}")
+        if not 0 <= mask_adjust <= 1: raise ValueError(f"mask_adjust is a probability in [0, 1]; got {mask_adjust}")
+        if mask_adjust_lam not in ("mb", "bb"): raise ValueError(f"mask_adjust_lam must be 'mb' (official) or 'bb'; got {mask_adjust_lam!r}")
+        if heads not in HEADS: raise ValueError(f"heads must be one of {', '.join(HEADS)}; got {heads!r}")
         n_stages = len(model.stages)
         if not 0 <= mask_layer < n_stages: raise ValueError(f"mask_layer must be a stage index in 0…{n_stages - 1}, got {mask_layer}")
-        self.encoder_q = model
-        self.encoder_k = copy.deepcopy(model)
-        for p in self.encoder_k.parameters(): p.requires_grad_(False)
         if variant not in VARIANTS: raise ValueError(f"variant must be one of {', '.join(VARIANTS)}; got {variant!r}")
         if variant == "adautomix" and (mix_samples < 2 or not 0 <= adv_beta <= 1 or adv_every < 1):
             raise ValueError(f"adautomix needs mix_samples ≥ 2, adv_beta in [0, 1], adv_every ≥ 1; got {mix_samples}, {adv_beta}, {adv_every}")
+        one = init_head_(model.classifier)                      # head_one_q: the model's own classifier
+        self.encoder_q, self.heads = model, heads
+        if heads == "official":                                 # head_mix_q, drawn independently of head_one_q
+            self.mix_head_q = init_head_(nn.Linear(one.in_features, one.out_features))
+        self.encoder_k = copy.deepcopy(model)                   # backbone_k + head_one_k
+        if heads == "official": self.mix_head_k = copy.deepcopy(self.mix_head_q)
+        for p in self._k_params(): p.requires_grad_(False)
         c = stage_channels(model, mask_layer)
         self.mix_block = {"automix": lambda: MixBlock(c, lam_concat=lam_concat, upsample=upsample), "samix": lambda: SAMixBlock(c),
                           "adautomix": lambda: AdaMixBlock(c, lam_concat=True, upsample=upsample)}[variant]()
@@ -85,100 +116,158 @@ class AutoMix(Method):
         self.alpha, self.mask_layer, self.lam_margin = alpha, mask_layer, lam_margin
         self.momentum_start, self.momentum_end = momentum_start, momentum_end
         self.mask_loss_weight, self.mask_loss_margin, self.mask_loss_anneal = mask_loss_weight, mask_loss_margin, mask_loss_anneal
-        self.no_repeat, self.switch_off, self.mask_adjust = mix_shuffle_no_repeat, switch_off, mask_adjust
+        self.no_repeat, self.switch_off, self.mask_adjust, self.mask_adjust_lam = mix_shuffle_no_repeat, switch_off, mask_adjust, mask_adjust_lam
         self.full_momentum_forward, self.scale_factor = full_momentum_forward, scale_factor
         self.mixblock_lr, self.mixblock_min_lr = mixblock_lr, mixblock_min_lr
         self.register_buffer("step", torch.zeros((), dtype=torch.long))
         self.total_steps = 1
 
+    def _q_params(self): return list(self.encoder_q.parameters()) + (list(self.mix_head_q.parameters()) if self.heads == "official" else [])
+    def _k_params(self): return list(self.encoder_k.parameters()) + (list(self.mix_head_k.parameters()) if self.heads == "official" else [])
+
     @classmethod
     def from_config(cls, model, cfg, variant: str = "automix"):
         "Build from a `TrainConfig` (the benchmark's preset already applied); SAMix and AdAutoMix ignore `lam_concat`."
         kw = {k: getattr(cfg, k) for k in ("alpha", "lam_concat", "momentum_start", "momentum_end", "mask_loss_weight",
-              "mask_loss_anneal", "lam_margin", "mix_shuffle_no_repeat", "switch_off", "mask_adjust",
-              "full_momentum_forward", "mixblock_lr", "mixblock_min_lr", "mix_samples", "adv_beta") if getattr(cfg, k, None) is not None}
+              "mask_loss_anneal", "lam_margin", "mix_shuffle_no_repeat", "switch_off", "mask_adjust", "mask_adjust_lam",
+              "full_momentum_forward", "heads", "mixblock_lr", "mixblock_min_lr", "mix_samples", "adv_beta") if getattr(cfg, k, None) is not None}
         ml = cfg.mask_layer if cfg.mask_layer is not None else getattr(model, "default_stage", 1 if len(model.stages) == 3 else 2)
         if variant != "automix": kw.pop("lam_concat", None)
         return cls(model, mask_layer=ml, variant=variant, **kw)
 
 # %% ../nbs/02_automix.ipynb #dde42b91
+@patch
 @torch.no_grad()
-def _draw(self, n: int, device):
-    "λ_mb, λ_bb ~ Beta(α, α) and the two permutations (derangements with `mix_shuffle_no_repeat`)."
+def _draw(self: AutoMix, n: int, device):
+    "λ_mb, λ_bb ~ Beta(α, α) and the two permutations (the backbone's drawn first, as in the official code)."
     lam_mb, lam_bb = torch.distributions.Beta(self.alpha, self.alpha).sample((2,)).tolist()
-    perm = derangement if self.no_repeat else torch.randperm
-    return lam_mb, lam_bb, perm(n, device=device), perm(n, device=device)
+    if not self.no_repeat: return lam_mb, lam_bb, *reversed([torch.randperm(n, device=device) for _ in range(2)])
+    idx_bb = no_repeat_perm(n, fallback=False, device=device)
+    return lam_mb, lam_bb, no_repeat_perm(n, fallback=True, device=device), idx_bb
 
+@patch
 @torch.no_grad()
-def _features(self, x):
-    "`f_k(x)` at `mask_layer`: only the stages needed (all of them with `full_momentum_forward`)."
-    if not self.full_momentum_forward: return self.encoder_k.forward_features(x, self.mask_layer)
-    h = self.encoder_k.stem(x); out = None
-    for i, s in enumerate(self.encoder_k.stages):
-        h = s(h)
-        if i == self.mask_layer: out = h
-    self.encoder_k.forward_head(h)
-    return out
+def _features(self: AutoMix, x):
+    "`f_k(x)` at `mask_layer`, in the encoder's current mode; the whole backbone runs unless `full_momentum_forward=False`."
+    return self.encoder_k.forward_features(x, self.mask_layer, run_all=self.full_momentum_forward)
 
-def _backbone_mask(self, z, lam_bb, idx_bb, scale):
-    "The detached mask for the online encoder's sample; plain Mixup when λ_bb is within `lam_margin` of 0 or 1."
-    with torch.no_grad():
-        if lam_bb <= self.lam_margin or lam_bb >= 1 - self.lam_margin:
-            return torch.full((len(z), 1, z.shape[2] * scale, z.shape[3] * scale), 1 - lam_bb, device=z.device)
-        m = self.mix_block(z, lam_bb, idx_bb, scale)
-        if self.mask_adjust > 0 and float(torch.rand(())) < self.mask_adjust:   # rescale to the asked share
-            m = (m * (1 - lam_bb) / m.mean((1, 2, 3), keepdim=True)).clamp(0, 1)
-        return m
+@patch
+def _scale(self: AutoMix, x, z) -> int:
+    "The mask's upsampling factor: `scale_factor`, else the official rule for staged ResNets, else image side / feature side."
+    if self.scale_factor: return self.scale_factor
+    if hasattr(self.encoder_k, "stem"): return official_scale_factor(x.shape[-1], self.mask_layer)
+    return x.shape[-1] // z.shape[-1]          # timm / torchvision models: no official rule exists for their stages
 
-AutoMix._draw, AutoMix._features, AutoMix._backbone_mask = _draw, _features, _backbone_mask
+@patch
+def _check_mask(self: AutoMix, m, x, z, s):
+    if m.shape[-2:] != x.shape[-2:]:
+        raise ValueError(f"the Mix Block's mask is {tuple(m.shape[-2:])} but the images are {tuple(x.shape[-2:])}: features "
+                         f"{tuple(z.shape[-2:])} at mask_layer {self.mask_layer} upsampled by scale_factor {s} (the official rule: "
+                         f"2^(2+mask_layer) above 64 px, else 2^mask_layer); pass scale_factor={x.shape[-1] // z.shape[-1]} if the "
+                         f"image side is a multiple of the feature side")
+
+# %% ../nbs/02_automix.ipynb #a7c2e001
+def adjust_mask(m, lam: float, eps: float = 1e-8):
+    "The official `mask_adjust`: shares `[N, 2, H, W]` (sample, partner) from the partner mask `m`, the sample's share (clamped to [ε, 1−ε]) scaled down to `lam` where its mean exceeds `lam`, the partner's down to `1−lam` where it falls short."
+    s = (1 - m).clamp(eps, 1 - eps)
+    mu = s.mean((1, 2, 3), keepdim=True)
+    big, small = mu > lam + eps, mu < lam - eps
+    own = torch.where(big, s * (lam / mu), torch.where(small, 1 - (1 - s) * ((1 - lam) / (1 - mu)), 1 - m))
+    partner = torch.where(big, 1 - s * (lam / mu), torch.where(small, (1 - s) * ((1 - lam) / (1 - mu)), m))
+    return torch.cat([own, partner], 1)
+
+@patch
+@torch.no_grad()
+def _backbone_mask(self: AutoMix, z, lam_bb, idx_bb, scale, lam_mb=None):
+    "The detached shares `[N, 2, H, W]` (sample, partner) for the online encoder's sample: `mask_adjust` with its probability, plain Mixup when λ_bb is within `lam_margin` of 0 or 1."
+    if lam_bb <= self.lam_margin or lam_bb >= 1 - self.lam_margin:
+        w = torch.tensor([lam_bb, 1 - lam_bb], device=z.device).reshape(1, 2, 1, 1)
+        return w.expand(len(z), 2, z.shape[2] * scale, z.shape[3] * scale)
+    m = self.mix_block(z, lam_bb, idx_bb, scale)
+    if self.mask_adjust > 0 and float(torch.rand(())) < self.mask_adjust:
+        return adjust_mask(m, lam_mb if self.mask_adjust_lam == "mb" else lam_bb)
+    return torch.cat([1 - m, m], 1)
+
+# %% ../nbs/02_automix.ipynb #a7c2e002
+@patch
+def cos_annealing(self: AutoMix) -> float:
+    "The official `cos_annealing` factor, 1 → 0 over the run when the protocol anneals (`mask_loss_anneal`), else 1."
+    if not self.mask_loss_anneal: return 1.0
+    return (1 + math.cos(math.pi * min(int(self.step) / self.total_steps, 1.0))) / 2
+
+@patch
+def mask_weight(self: AutoMix) -> float:
+    "The mask loss's weight now: `mask_loss_weight · cos_annealing`."
+    return self.mask_loss_weight * self.cos_annealing()
+
+@patch
+def _train_mixblock(self: AutoMix) -> bool:
+    "Official `switch_off`: with `switch_off > 0` the generator loss is computed with probability `switch_off · cos_annealing`."
+    c = self.cos_annealing()
+    return not (self.switch_off > 0 and 0 < c <= 1) or float(torch.rand(())) <= self.switch_off * c
+
+@patch
+def mix_logits(self: AutoMix, encoder, x):
+    "Logits of an encoder's mixup head (`mix_head_q` / `mix_head_k`); with `heads='shared'`, of its own classifier."
+    if self.heads == "shared": return encoder(x)
+    return (self.mix_head_q if encoder is self.encoder_q else self.mix_head_k)(encoder.forward_pooled(x))
 
 # %% ../nbs/02_automix.ipynb #c6f084f8
-def training_step(self, x, y) -> dict:
-    "Losses of one AutoMix step: `loss` = cls + one + gen + w·mask."
+@patch
+def training_step(self: AutoMix, x, y) -> dict:
+    "Losses of one AutoMix step: `loss` = one + cls + gen + w·mask."
     if self.variant == "adautomix": return self.adautomix_step(x, y)
     lam_mb, lam_bb, idx_mb, idx_bb = self._draw(len(x), x.device)
-    z = self._features(x)
-    s = self.scale_factor or x.shape[-1] // z.shape[-1]
-    m_bb = self._backbone_mask(z, lam_bb, idx_bb, s)
-    x_bb = x * (1 - m_bb) + x[idx_bb] * m_bb
-    out = dict(cls=mixed_ce(self.encoder_q(x_bb), y, y[idx_bb], lam_bb), one=F.cross_entropy(self.encoder_q(x).float(), y))
-    if self.switch_off >= 1 or float(torch.rand(())) < self.switch_off:          # update the Mix Block this step
-        m_mb = self.mix_block(z, lam_mb, idx_mb, s)
-        x_mb = x * (1 - m_mb) + x[idx_mb] * m_mb
-        logits_mb = self.encoder_k(x_mb)
-        if self.variant == "samix": out["gen"] = decoupled_mixup_ce(logits_mb, y, y[idx_mb], lam_mb, self.eta)
-        else: out["gen"] = mixed_ce(logits_mb, y, y[idx_mb], lam_mb)
-        out["mask"] = self.mask_weight() * mask_loss(m_mb, lam_mb, self.mask_loss_margin, variance=self.variant == "samix")
-    else: out["gen"] = out["mask"] = torch.zeros((), device=x.device)
-    out["loss"] = out["cls"] + out["one"] + out["gen"] + out["mask"]
+    z = self._features(x)                                              # f_k on the clean batch, training mode
+    s = self._scale(x, z)
+    m_mb = self.mix_block(z, lam_mb, idx_mb, s)                        # keeps its graph: trains the Mix Block
+    self._check_mask(m_mb, x, z, s)
+    w_bb = self._backbone_mask(z, lam_bb, idx_bb, s, lam_mb)           # detached: trains the online encoder
+    out = dict(mask=self.mask_weight() * mask_loss(m_mb, lam_mb, self.mask_loss_margin, variance=self.variant == "samix"))
+    if self._train_mixblock():
+        logits_mb = self.mix_logits(self.encoder_k, x * (1 - m_mb) + x[idx_mb] * m_mb)
+        gen = decoupled_mixup_ce if self.variant == "samix" else mixed_ce
+        out["gen"] = gen(logits_mb, y, y[idx_mb], lam_mb, *([self.eta] if self.variant == "samix" else []))
+    else: out["gen"] = torch.zeros((), device=x.device)
+    out["one"] = F.cross_entropy(self.encoder_q(x).float(), y)        # clean batch first, as the official forward_q
+    out["cls"] = mixed_ce(self.mix_logits(self.encoder_q, x * w_bb[:, :1] + x[idx_bb] * w_bb[:, 1:]), y, y[idx_bb], lam_bb)
+    out["loss"] = out["one"] + out["cls"] + out["gen"] + out["mask"]
     return out
 
-def mask_weight(self) -> float:
-    "The mask loss's weight now: constant, or cosine-annealed to 0 over the run."
-    if not self.mask_loss_anneal: return self.mask_loss_weight
-    return self.mask_loss_weight * (1 + math.cos(math.pi * min(int(self.step) / self.total_steps, 1.0))) / 2
-
-AutoMix.training_step, AutoMix.mask_weight = training_step, mask_weight
-
 # %% ../nbs/02_automix.ipynb #e41d2709
+@patch
 @torch.no_grad()
-def momentum_update(self):
-    "θ_k ← m·θ_k + (1−m)·θ_q for every parameter, m from `momentum_schedule`; then count the step."
+def momentum_update(self: AutoMix):
+    "θ_k ← m·θ_k + (1−m)·θ_q for the backbone and both heads, m from `momentum_schedule`; then count the step."
     m = momentum_schedule(int(self.step), self.total_steps, self.momentum_start, self.momentum_end)
-    k, q = list(self.encoder_k.parameters()), list(self.encoder_q.parameters())
+    k, q = self._k_params(), self._q_params()
     torch._foreach_mul_(k, m); torch._foreach_add_(k, q, alpha=1 - m)
     self.step += 1
 
-def param_groups(self, cfg=None) -> list[dict]:
-    "Online encoder and Mix Block; the Mix Block in its own group when it has its own learning rate."
-    q, mb = list(self.encoder_q.parameters()), list(self.mix_block.parameters())
+@patch
+def after_step(self: AutoMix): self.momentum_update()
+
+@patch
+def param_groups(self: AutoMix, cfg=None) -> list[dict]:
+    "Online encoder with its mixup head, and the Mix Block; the Mix Block in its own group when it has its own learning rate."
+    q, mb = self._q_params(), list(self.mix_block.parameters())
     if self.mixblock_lr is None: return [dict(params=q + mb)]
     return [dict(params=q), dict(params=mb, base_lr=self.mixblock_lr, min_lr=self.mixblock_min_lr or 0.0)]
 
-AutoMix.momentum_update = momentum_update
-AutoMix.after_step = momentum_update
-AutoMix.param_groups = param_groups
-AutoMix.eval_models = lambda self: {"": self.encoder_k, "_online": self.encoder_q}
+@patch
+def eval_models(self: AutoMix) -> dict:
+    "The four official heads: `''` = one_k (the reported, deployed one), `_mix_k`, `_one_q`, `_mix_q`."
+    if self.heads == "shared": return {"": self.encoder_k, "_one_q": self.encoder_q}
+    return {"": self.encoder_k, "_mix_k": WithHead(self.encoder_k, self.mix_head_k),
+            "_one_q": self.encoder_q, "_mix_q": WithHead(self.encoder_q, self.mix_head_q)}
+
+@patch
+def networks(self: AutoMix) -> list: return [self.encoder_q, self.encoder_k]
+
+@patch
+def inference_model(self: AutoMix) -> nn.Module:
+    "The model to deploy: the momentum encoder with its one-hot head (`backbone_k` + `head_one_k`), as the official `forward_inference`."
+    return self.encoder_k
 
 # %% ../nbs/02_automix.ipynb #b94a54fa
 def grads_of(loss, *modules) -> list[bool]:
@@ -190,31 +279,35 @@ def grads_of(loss, *modules) -> list[bool]:
 
 # %% ../nbs/02_automix.ipynb #3c5918a2
 def reference_step(am: AutoMix, x, y) -> dict:
-    "The official structure of an AutoMix step (slower); same random draws as `AutoMix.training_step`."
+    "The official structure of an AutoMix step (slower, four heads); same random draws as `AutoMix.training_step`."
     lam_mb, lam_bb, idx_mb, idx_bb = am._draw(len(x), x.device)
     feats = []
     with torch.no_grad():
         h = am.encoder_k.stem(x)
         for s in am.encoder_k.stages: h = s(h); feats.append(h)
-        am.encoder_k.forward_head(h)
     z = feats[am.mask_layer]
-    s = x.shape[-1] // z.shape[-1]
-    m_mb = torch.sigmoid(F.interpolate(am.mix_block.mask_logits(z, lam_mb, idx_mb), scale_factor=s, mode="nearest"))
-    m_bb = torch.sigmoid(F.interpolate(am.mix_block.mask_logits(z, lam_bb, idx_bb), scale_factor=s, mode="nearest")).detach()
-    if lam_bb <= am.lam_margin or lam_bb >= 1 - am.lam_margin: m_bb = torch.full_like(m_bb, 1 - lam_bb)
-    x_bb = x * (1 - m_bb) + x[idx_bb] * m_bb
-    cls = mixed_ce(am.encoder_q(x_bb), y, y[idx_bb], lam_bb)
+    s = official_scale_factor(x.shape[-1], am.mask_layer)
+    two = lambda lam, idx: (lambda m: torch.cat([1 - m, m], 1))(torch.sigmoid(F.interpolate(am.mix_block.mask_logits(z, lam, idx), scale_factor=s, mode="nearest")))
+    mask_mb, mask_bb = two(lam_mb, idx_mb), two(lam_bb, idx_bb).clone().detach()
+    if am.mask_adjust > 0 and float(torch.rand(())) < am.mask_adjust:
+        eps = 1e-8; _m = mask_bb[:, 0].clamp(eps, 1 - eps); mu = _m.mean((1, 2))
+        big, small = mu > lam_mb + eps, mu < lam_mb - eps
+        mask_bb[big, 0] = _m[big] * (lam_mb / mu[big].view(-1, 1, 1)); mask_bb[big, 1] = 1 - mask_bb[big, 0]
+        mask_bb[small, 1] = (1 - _m[small]) * ((1 - lam_mb) / (1 - mu[small].view(-1, 1, 1))); mask_bb[small, 0] = 1 - mask_bb[small, 1]
+    if am.lam_margin >= lam_bb or am.lam_margin >= 1 - lam_bb: mask_bb[:, 0], mask_bb[:, 1] = lam_bb, 1 - lam_bb
+    mask = am.mask_weight() * mask_loss(mask_mb[:, 1:], lam_mb, am.mask_loss_margin)
+    x_mb = x * mask_mb[:, :1] + x[idx_mb] * mask_mb[:, 1:]
+    x_bb = x * mask_bb[:, :1] + x[idx_bb] * mask_bb[:, 1:]
+    gen = mixed_ce(am.mix_head_k(am.encoder_k.pool(am.encoder_k.forward_features(x_mb))), y, y[idx_mb], lam_mb)
     one = F.cross_entropy(am.encoder_q(x), y)
-    x_mb = x * (1 - m_mb) + x[idx_mb] * m_mb
-    gen = mixed_ce(am.encoder_k(x_mb), y, y[idx_mb], lam_mb)
-    mask = am.mask_weight() * mask_loss(m_mb, lam_mb, am.mask_loss_margin)
+    cls = mixed_ce(am.mix_head_q(am.encoder_q.pool(am.encoder_q.forward_features(x_bb))), y, y[idx_bb], lam_bb)
     return dict(cls=cls, one=one, gen=gen, mask=mask, loss=cls + one + gen + mask)
 
 @torch.no_grad()
 def reference_momentum_update(am: AutoMix):
-    "The per-parameter EMA loop of the official hook."
+    "The per-parameter EMA loop of the official hook (backbone, one-hot head, mixup head)."
     m = momentum_schedule(int(am.step), am.total_steps, am.momentum_start, am.momentum_end)
-    for pk, pq in zip(am.encoder_k.parameters(), am.encoder_q.parameters()): pk.data = pk.data * m + pq.data * (1 - m)
+    for pk, pq in zip(am._k_params(), am._q_params()): pk.data = pk.data * m + pq.data * (1 - m)
     am.step += 1
 
 # %% ../nbs/02_automix.ipynb #a1818a9b
@@ -225,7 +318,7 @@ def sample_figure(self, x, y, lams=(0.3, 0.5, 0.7), n: int = 4):
     import matplotlib.pyplot as plt
     was = self.training; self.eval()
     x = x[: 2 * n]; idx = torch.roll(torch.arange(len(x), device=x.device), 1)
-    z = self.encoder_k.forward_features(x, self.mask_layer); s = self.scale_factor or x.shape[-1] // z.shape[-1]
+    z = self.encoder_k.forward_features(x, self.mask_layer); s = self._scale(x, z)
     show = lambda t: ((t - t.min()) / (t.max() - t.min() + 1e-8)).permute(1, 2, 0).cpu().numpy()
     fig, axs = plt.subplots(n, 2 + 2 * len(lams), figsize=(1.3 * (2 + 2 * len(lams)), 1.4 * n), squeeze=False)
     for r in range(n):
@@ -256,7 +349,7 @@ def _draw_ada(self, n: int, device):
     "K, λ and the K permutations for the generator's (mb) and the online encoder's (bb) mixes."
     K = int(torch.randint(2, self.mix_samples + 1, ())) if self.random_samples else self.mix_samples
     lam = torch.distributions.Beta(self.alpha, self.alpha).sample((K,))
-    perm = derangement if self.no_repeat else torch.randperm
+    perm = (lambda n, device: no_repeat_perm(n, True, device)) if self.no_repeat else torch.randperm
     if K > 2:
         lam = (lam / lam.sum()).tolist()
         return K, lam, lam, [perm(n, device=device) for _ in range(K)], [perm(n, device=device) for _ in range(K)]
@@ -267,23 +360,23 @@ def adautomix_step(self, x, y) -> dict:
     "Losses of one AdAutoMix step: `loss` = cls + one + gen (adversarial on every `adv_every`-th step)."
     K, lam_mb, lam_bb, idx_mb, idx_bb = self._draw_ada(len(x), x.device)
     z = self._features(x)
-    s = self.scale_factor or x.shape[-1] // z.shape[-1]
+    s = self._scale(x, z)
     with torch.no_grad():
         if lam_bb[0] <= self.lam_margin or lam_bb[0] >= 1 - self.lam_margin:
             m_bb = torch.tensor(lam_bb, device=x.device, dtype=x.dtype).reshape(1, K, 1, 1).expand(len(x), K, *x.shape[2:])
         else: m_bb = self.mix_block([z[i] for i in idx_bb], lam_bb, s)
     ys_bb, ys_mb = [y[i] for i in idx_bb], [y[i] for i in idx_mb]
-    out = dict(cls=multi_mixed_ce(self.encoder_q(combine(x, idx_bb, m_bb)), ys_bb, lam_bb))
-    one = F.cross_entropy(self.encoder_q(x).float(), y)
-    if K > 2:
+    one = F.cross_entropy(self.encoder_q(x).float(), y)                # one-hot head, clean batch first
+    if K > 2:                                                          # linear K-image mixup through the mixup head
         x_lin = sum(l * x[i] for l, i in zip(lam_bb, idx_bb))
-        one = (1 - self.mixup_ratio) * one + self.mixup_ratio * multi_mixed_ce(self.encoder_q(x_lin), ys_bb, lam_bb)
-    out["one"] = one
+        one = (1 - self.mixup_ratio) * one + self.mixup_ratio * multi_mixed_ce(self.mix_logits(self.encoder_q, x_lin), ys_bb, lam_bb)
+    out = dict(one=one, cls=multi_mixed_ce(self.mix_logits(self.encoder_q, combine(x, idx_bb, m_bb)), ys_bb, lam_bb))
     m_mb = self.mix_block([z[i] for i in idx_mb], lam_mb, s)
-    logits_mb = self.encoder_k(combine(x, idx_mb, m_mb))
+    self._check_mask(m_mb, x, z, s)
+    logits_mb = self.mix_logits(self.encoder_k, combine(x, idx_mb, m_mb))
     ce = multi_mixed_ce(logits_mb, ys_mb, lam_mb)
     if int(self.step) % self.adv_every == 0:                       # the adversarial step
-        with torch.no_grad(): clean = [self.encoder_k(x[i]).float() for i in idx_mb]
+        with torch.no_grad(): clean = [self.mix_logits(self.encoder_k, x[i]).float() for i in idx_mb]
         cos = sum(l * F.cosine_similarity(logits_mb.float(), c, dim=-1) for l, c in zip(lam_mb, clean)).mean()
         out["gen"] = -self.adv_beta * ce + (1 - self.adv_beta) * cos
     else: out["gen"] = ce
@@ -301,7 +394,7 @@ def adautomix_figure(self, x, lams=(0.5, 0.3, 0.2), n: int = 4):
     was = self.training; self.eval()
     K = len(lams); x = x[: max(n, K)]; ar = torch.arange(len(x), device=x.device)
     idx = [torch.roll(ar, -k) for k in range(K)]
-    z = self.encoder_k.forward_features(x, self.mask_layer); s = self.scale_factor or x.shape[-1] // z.shape[-1]
+    z = self.encoder_k.forward_features(x, self.mask_layer); s = self._scale(x, z)
     m = self.mix_block([z[i] for i in idx], list(lams), s)
     mixed = combine(x, idx, m)
     show = lambda t: ((t - t.min()) / (t.max() - t.min() + 1e-8)).permute(1, 2, 0).cpu().numpy()

@@ -26,13 +26,16 @@ class StagedNet(nn.Module):
         self.num_features, self.num_classes = num_features, num_classes
         self.fc = nn.Linear(num_features, num_classes)
 
-    def forward_features(self, x, stage: int | None = None):
-        "Output of `stages[stage]` (the last stage when `None`); later stages are not run."
+    def forward_features(self, x, stage: int | None = None, run_all: bool = False):
+        "Output of `stages[stage]` (the last stage when `None`); later stages run only with `run_all`."
+        out = None
         x = self.stem(x)
         for i, s in enumerate(self.stages):
             x = s(x)
-            if i == stage: break
-        return x
+            if i == stage:
+                if not run_all: return x
+                out = x
+        return x if out is None else out
 
     def forward_from(self, h, stage: int):
         "Logits from `h`, the output of `stages[stage]` (`stage=-1`: `h` is the input image)."
@@ -40,7 +43,11 @@ class StagedNet(nn.Module):
         for s in self.stages[stage + 1:]: h = s(h)
         return self.forward_head(h)
 
-    def forward_head(self, h): return self.fc(torch.flatten(F.adaptive_avg_pool2d(h, 1), 1))
+    @property
+    def classifier(self) -> nn.Linear: return self.fc
+    def pool(self, h): return torch.flatten(F.adaptive_avg_pool2d(h, 1), 1)
+    def forward_pooled(self, x): return self.pool(self.forward_features(x))
+    def forward_head(self, h): return self.fc(self.pool(h))
     def forward(self, x): return self.forward_head(self.forward_features(x))
 
 # %% ../nbs/04_models.ipynb #a49da99a
@@ -160,11 +167,31 @@ class HookedNet(nn.Module):
 
     def forward(self, x): return self.net(x)
 
-    def forward_features(self, x, stage: int | None = None):
-        "The feature map `[N, C, h, w]` of stage `stage` (token maps reshaped to the patch grid)."
+    @property
+    def classifier(self) -> nn.Linear:
+        "The model's last linear layer (timm's `get_classifier()` where it is one)."
+        c = self.net.get_classifier() if hasattr(self.net, "get_classifier") else None
+        if not isinstance(c, nn.Linear): c = ([m for m in self.net.modules() if isinstance(m, nn.Linear)] or [None])[-1]
+        if c is None: raise ValueError(f"{type(self.net).__name__} has no linear classifier to put a second head beside")
+        return c
+
+    def forward_pooled(self, x):
+        "The features the classifier reads (its input), from one forward pass."
+        got = {}
+        def hook(m, i): got["f"] = i[0]; raise _StopForward
+        h = self.classifier.register_forward_pre_hook(hook)
+        try: self.net(x)
+        except _StopForward: pass
+        finally: h.remove()
+        return got["f"]
+
+    def forward_features(self, x, stage: int | None = None, run_all: bool = False):
+        "The feature map `[N, C, h, w]` of stage `stage` (token maps reshaped to the patch grid); the rest of the net runs only with `run_all`."
         stage = len(self.stages) - 1 if stage is None else stage
         got = {}
-        def hook(m, i, o): got["f"] = o[0] if isinstance(o, (tuple, list)) else o; raise _StopForward
+        def hook(m, i, o):
+            got["f"] = o[0] if isinstance(o, (tuple, list)) else o
+            if not run_all: raise _StopForward
         h = self.stages[stage].register_forward_hook(hook)
         try: self.net(x)
         except _StopForward: pass

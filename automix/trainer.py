@@ -111,9 +111,11 @@ class TrainConfig:
     mask_loss_anneal: bool | None = None
     lam_margin: float = 0.08
     mix_shuffle_no_repeat: bool | None = None
-    switch_off: float = 1.0
-    mask_adjust: float = 0.0
-    full_momentum_forward: bool = False
+    switch_off: float = 0.0             # official: 0 = always train the Mix Block; p > 0: with probability p·cos_annealing
+    mask_adjust: float = 0.0            # official: probability of rescaling the backbone mask toward mask_adjust_lam
+    mask_adjust_lam: str = "mb"         # "mb" (official: the Mix Block's λ) or "bb" (the backbone's λ)
+    full_momentum_forward: bool = True  # official: the momentum encoder runs every stage on the clean batch
+    heads: str = "official"             # "official": one-hot + mixup head per encoder; "shared": one head (ablation)
     mix_samples: int = 3                # AdAutoMix: images per mix (2 or 3)
     adv_beta: float = 0.3               # AdAutoMix: weight of the adversarial term
     # scale and speed (the multi-process section below)
@@ -175,11 +177,15 @@ def resolve_config(cfg: TrainConfig | None = None, **overrides) -> TrainConfig:
     for k in ("train_size", "test_size"): setattr(cfg, k, _num(k, getattr(cfg, k), int, 0, allow_none=True))
     cfg.seed, cfg.num_workers = _num("seed", cfg.seed, int, 0, strict=False), _num("num_workers", cfg.num_workers, int, 0, strict=False)
     cfg.lr = _num("lr", cfg.lr, float, 0)
-    for k in ("min_lr", "weight_decay", "momentum", "warmup_epochs", "label_smoothing", "mask_loss_weight", "lam_margin", "mask_adjust"):
+    for k in ("min_lr", "weight_decay", "momentum", "warmup_epochs", "label_smoothing", "mask_loss_weight", "lam_margin"):
         setattr(cfg, k, _num(k, getattr(cfg, k), float, 0, strict=False))
     for k in ("mixblock_lr", "mixblock_min_lr", "momentum_start", "momentum_end"):
         setattr(cfg, k, _num(k, getattr(cfg, k), float, 0, strict=False, allow_none=True))
-    cfg.switch_off = _num("switch_off", cfg.switch_off, float, 0)
+    for k in ("switch_off", "mask_adjust"):
+        setattr(cfg, k, _num(k, getattr(cfg, k), float, 0, strict=False))
+        if getattr(cfg, k) > 1: raise ConfigError(f"{k} is a probability in [0, 1], got {getattr(cfg, k)}")
+    if cfg.heads not in ("official", "shared"): raise ConfigError(f"heads must be 'official' or 'shared', got {cfg.heads!r}")
+    if cfg.mask_adjust_lam not in ("mb", "bb"): raise ConfigError(f"mask_adjust_lam must be 'mb' or 'bb', got {cfg.mask_adjust_lam!r}")
     cfg.mix_samples = _num("mix_samples", cfg.mix_samples, int, 2, strict=False)
     cfg.adv_beta = _num("adv_beta", cfg.adv_beta, float, 0, strict=False)
     cfg.alpha = _num("alpha", cfg.alpha, float, 0) if cfg.method != "vanilla" else 0.0
@@ -200,6 +206,7 @@ class Method(nn.Module):
     def after_step(self): pass
     def set_total_steps(self, total: int): self.total_steps = total
     def eval_models(self) -> dict[str, nn.Module]: raise NotImplementedError
+    def networks(self) -> list[nn.Module]: return list({id(m): m for m in self.eval_models().values()}.values())
     def sample_figure(self, x, y): return None   # a figure of what the method trains on, if it has one
 
 class Supervised(Method):
@@ -370,7 +377,7 @@ class DistEnv:
 
 def compile_networks(method: Method):
     "`torch.compile` every network the method trains or evaluates, in place (parameter names, hence checkpoints, unchanged)."
-    for net in {id(m): m for m in method.eval_models().values()}.values(): net.compile()
+    for net in method.networks(): net.compile()
     return method
 
 def amp_tools(amp: str, device: torch.device):

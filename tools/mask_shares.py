@@ -16,7 +16,7 @@ def main(run_dir, n=64):
     x = torch.stack([ds[i][0] for i in range(min(n, len(ds)))])
     ar = torch.arange(len(x))
     with torch.no_grad():
-        z = method.encoder_k.forward_features(x, method.mask_layer); s = method.scale_factor or x.shape[-1] // z.shape[-1]
+        z = method.encoder_k.forward_features(x, method.mask_layer); s = method._scale(x, z)
         if cfg.method == "adautomix":
             for lams in ([0.5, 0.3, 0.2], [0.2, 0.3, 0.5], [0.8, 0.1, 0.1]):
                 idx = [torch.roll(ar, -k) for k in range(len(lams))]
