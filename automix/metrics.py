@@ -6,7 +6,7 @@ Docs: https://automix-dev.github.io/automix/metrics.html.md"""
 
 # %% ../nbs/06_metrics.ipynb #5a9a5ff6
 from __future__ import annotations
-import io, json, math
+import dataclasses, io, json, math
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn.functional as F
 from PIL import Image
@@ -15,7 +15,7 @@ from PIL import Image
 __all__ = ['PAPER_TOP1', 'predict', 'topk_accuracy', 'reliability', 'ece', 'corrupt', 'corruption_accuracy', 'cifar_c_accuracy',
            'occlude', 'occlusion_accuracy', 'class_activation_map', 'cam_box', 'box_iou', 'localization_metrics',
            'load_method', 'load_run', 'collect_runs', 'results_table', 'find_runs', 'test_transform_box',
-           'markdown_table']
+           'markdown_table', 'visible_shares', 'agreement', 'probe_visible']
 
 # %% ../nbs/06_metrics.ipynb #5cd201f8
 @torch.no_grad()
@@ -238,16 +238,19 @@ PAPER_TOP1 = {  # top-1 (%) reported in the paper with the official code (PROTOC
     ("aircraft", "resnext50"): dict(vanilla=85.10, mixup=85.18, cutmix=84.55, manifoldmix=86.60, saliencymix=84.31, fmix=86.23, puzzlemix=86.23, resizemix=84.08, automix=86.72),
 }
 
-def load_method(run_dir):
-    "The whole trained `Method` of a run folder (both encoders and the Mix Block for AutoMix) and its config."
+def load_method(run_dir, checkpoint: str = "last.pt"):
+    "The whole trained `Method` of a run folder (both encoders and the Mix Block for AutoMix) and its config; `checkpoint` may name an `epoch<N>.pt`."
     from automix.trainer import TrainConfig, build_method, load_checkpoint, load_state
     from automix.models import create_model
-    run_dir = Path(run_dir); ck_path = run_dir / "last.pt"
+    run_dir = Path(run_dir); ck_path = run_dir / checkpoint
     if not ck_path.is_file(): raise FileNotFoundError(f"no checkpoint in {run_dir} (expected last.pt, written by the trainer)")
     ck = load_checkpoint(ck_path)
     if not isinstance(ck, dict) or "method" not in ck or "config" not in ck:
         raise RuntimeError(f"{ck_path} is not a checkpoint written by automix's trainer")
-    cfg = TrainConfig(**ck["config"])
+    saved = dict(ck["config"])
+    if saved.get("method") in ("automix", "samix", "adautomix"): saved.setdefault("heads", "shared")  # runs from before the four heads
+    known = {f.name for f in dataclasses.fields(TrainConfig)}
+    cfg = TrainConfig(**{k: v for k, v in saved.items() if k in known})
     method = build_method(cfg, create_model(cfg.backbone, ck.get("num_classes", len(ck["classes"]))))
     load_state(method, ck["method"], ck_path)
     return method, cfg, ck["classes"]
@@ -300,3 +303,47 @@ def markdown_table(df: pd.DataFrame, floatfmt: str = ".2f") -> str:
     lines = ["| " + " | ".join(map(str, df.columns)) + " |", "|" + "---|" * len(df.columns)]
     lines += ["| " + " | ".join(fmt(v) for v in row) + " |" for row in df.itertuples(index=False)]
     return "\n".join(lines) + "\n"
+
+# %% ../nbs/06_metrics.ipynb #a7c2e202
+def visible_shares(weights, ink, sources, lams):
+    "Per output and source: visible share `V` and label share `λ` `[N, K]`, from source weight maps `weights [N, K, H, W]`, each source `k` being `ink[sources[k]]`."
+    inks = torch.stack([ink[i, 0] for i in sources], 1).float()               # [N, K, H, W]
+    v = (weights.float() * inks).sum((2, 3)) / inks.sum((2, 3)).clamp_min(1e-8)
+    lam = torch.as_tensor(lams, dtype=torch.float32)
+    lam = lam.expand(len(v), -1) if lam.ndim == 1 else lam
+    return v / v.sum(1, keepdim=True).clamp_min(1e-8), lam, v
+
+def agreement(V, lam, v, wiped: float = 0.1, keeps: float = 0.2) -> dict:
+    "Mean |V − λ| over sources with label weight, and the share of those whose digit is wiped out (`v < wiped`) while `λ ≥ keeps`."
+    use = lam > 0
+    return dict(mean_abs_gap=float((V - lam).abs()[use].mean()), wiped_rate=float(((v < wiped) & (lam >= keeps))[use].float().mean()),
+                sources=int(use.sum()))
+
+# %% ../nbs/06_metrics.ipynb #a7c2e204
+def _source_weights(out, n: int) -> torch.Tensor:
+    "The `[N, N]` label share of input k in output j of a `MixOutput`."
+    if out.weights is not None: return out.weights.float().cpu()
+    lam = torch.as_tensor(out.lam, dtype=torch.float32).cpu().expand(n)
+    w = torch.zeros(n, n); ar = torch.arange(n)
+    w[ar, ar] += lam; w[ar, out.index.cpu()] += 1 - lam
+    return w
+
+def probe_visible(mix, x, ink, seed: int = 0, eps: float = 1e-3, tol: float = 0.05):
+    "Visible and label shares of the two halves of each output of `mix(x) → MixOutput` (a hand-crafted mixer), measured by replaying it on `x + ε·ink`."
+    import random
+    n = len(x); half = torch.rand(n, generator=torch.Generator().manual_seed(seed)) < 0.5
+    def run(xx):
+        torch.manual_seed(seed); np.random.seed(seed); random.seed(seed)
+        return mix(xx)
+    base = run(x)
+    if base.x.shape != x.shape: raise ValueError("the mixer does not return images (it mixes features); visible shares need pixels")
+    diffs = [((run(x + eps * ink * g.view(-1, 1, 1, 1).to(x)).x - base.x) / eps).mean(1) for g in (half, ~half)]
+    w = _source_weights(base, n)
+    lam = torch.stack([(w * half.float()).sum(1), (w * (~half).float()).sum(1)], 1)          # label share of each half
+    tot = ink[:, 0].sum((1, 2)).float().cpu()
+    own = torch.stack([(w > 0) & half, (w > 0) & ~half], 1).float()                          # [N, 2, N]: sources per half
+    v = torch.stack([d.cpu().sum((1, 2)) for d in diffs], 1) / (own * tot).sum(2).clamp_min(1e-8)
+    ok = torch.stack([((d.cpu() < -tol) | (d.cpu() > 1 + tol)).flatten(1).any(1) for d in diffs], 1).any(1) == False
+    mixed = (lam > 0).all(1) & ok                                                             # both halves have label weight
+    V = v / v.sum(1, keepdim=True).clamp_min(1e-8)
+    return V[mixed], lam[mixed], v[mixed], int((~ok).sum())

@@ -6,31 +6,45 @@ Docs: https://automix-dev.github.io/automix/sweep.html.md"""
 
 # %% ../nbs/09_sweep.ipynb #f7628435
 from __future__ import annotations
-import argparse, json, math, sys, time
+import argparse, dataclasses, hashlib, json, math, sys, time
 from pathlib import Path
 import numpy as np, pandas as pd
 
 # %% auto #0
-__all__ = ['run_folder', 'run_sweep', 'paired_difference', 'sweep_table', 'main']
+__all__ = ['run_key', 'run_folder', 'is_done', 'run_sweep', 'paired_difference', 'sweep_table', 'main']
 
 # %% ../nbs/09_sweep.ipynb #0d1665e9
-def run_folder(out_root, dataset: str, method: str, seed: int) -> Path:
-    "Where the run `(method, seed)` of a sweep lives."
-    return Path(out_root) / f"{dataset}_{method}_s{seed}"
+def run_key(cfg) -> str:
+    "A short hash of everything that defines what a run computes (not where it is written or how it reports)."
+    from automix.trainer import MAY_CHANGE_ON_RESUME
+    d = {k: v for k, v in dataclasses.asdict(cfg).items() if k not in MAY_CHANGE_ON_RESUME}
+    return hashlib.sha1(json.dumps(d, sort_keys=True).encode()).hexdigest()[:8]
 
-def run_sweep(methods, seeds, out_root="runs/sweep", dataset: str = "digits_clutter", log=print, **train_kw) -> list[Path]:
-    "Train every `(method, seed)` not finished yet under `out_root`; returns all run folders."
-    from automix.trainer import train, resolve_config
-    for m in methods: resolve_config(dataset=dataset, method=m, **train_kw)       # bad input fails before any training
-    dirs = []
-    for seed in seeds:
-        for m in methods:
-            d = run_folder(out_root, dataset, m, seed); dirs.append(d)
-            if (d / "summary.json").is_file(): log(f"done already: {d}"); continue
-            t = time.time()
-            train(dataset=dataset, method=m, seed=seed, out_dir=str(d), resume=(d / "last.pt").is_file(), **train_kw)
-            log(f"finished {d} in {time.time() - t:.0f} s")
-    return dirs
+def run_folder(out_root, cfg) -> Path:
+    "Where the run `cfg` of a sweep lives: `<dataset>_<method>_s<seed>_<settings hash>`, so other settings get other folders."
+    return Path(out_root) / f"{cfg.dataset}_{cfg.method}_s{cfg.seed}_{run_key(cfg)}"
+
+def is_done(d, cfg) -> bool:
+    "Whether `d` holds a finished run of exactly `cfg`."
+    from automix.trainer import MAY_CHANGE_ON_RESUME
+    if not (Path(d) / "summary.json").is_file() or not (Path(d) / "config.json").is_file(): return False
+    saved, want = json.loads((Path(d) / "config.json").read_text()), dataclasses.asdict(cfg)
+    return all(saved.get(k) == v for k, v in want.items() if k not in MAY_CHANGE_ON_RESUME)
+
+def run_sweep(methods, seeds, out_root="runs/sweep", dataset: str = "digits_clutter", log=print, train_missing: bool = True,
+              **train_kw) -> list[Path]:
+    "Train every `(method, seed)` not finished yet under `out_root` (seed by seed; `train_missing=False`: only collect); returns the finished run folders."
+    from automix.trainer import train, resolve_config, RunLocked
+    cfgs = [resolve_config(dataset=dataset, method=m, seed=s, **train_kw) for s in seeds for m in methods]  # bad input fails first
+    for cfg in cfgs:
+        d = run_folder(out_root, cfg)
+        if is_done(d, cfg): log(f"done already: {d}"); continue
+        if not train_missing: continue
+        t = time.time()
+        try: train(cfg, out_dir=str(d), resume=(d / "last.pt").is_file())
+        except RunLocked: log(f"running in another process: {d}"); continue   # several sweeps can share one out_root
+        log(f"finished {d} in {time.time() - t:.0f} s")
+    return [run_folder(out_root, c) for c in cfgs if is_done(run_folder(out_root, c), c)]
 
 # %% ../nbs/09_sweep.ipynb #c4788714
 def paired_difference(a, b, conf: float = 0.95):
@@ -65,7 +79,11 @@ def _seeds(s: str) -> list[int]:
     "'0-4' → [0, 1, 2, 3, 4]; '0,2,5' → [0, 2, 5]."
     out = []
     for part in str(s).split(","):
-        a, _, b = part.partition("-"); out += list(range(int(a), int(b) + 1)) if b else [int(a)]
+        a, _, b = part.partition("-")
+        try: a, b = int(a), int(b) if b else None
+        except ValueError: raise ValueError(f"seeds must look like 0-4 or 0,2,5; got {s!r}") from None
+        if b is not None and b < a: raise ValueError(f"seed range {part!r} runs backwards; write {b}-{a}")
+        out += list(range(a, b + 1)) if b is not None else [a]
     return out
 
 def main(argv=None):
@@ -78,6 +96,7 @@ def main(argv=None):
     try:
         kw = parse_args(rest); kw.pop("dataset", None)
         dirs = run_sweep(a.methods.split(","), _seeds(a.seeds), a.out, dataset=a.dataset, **kw)
+        if not dirs: print("no run finished yet"); return
     except (ValueError, FileNotFoundError) as e:
         print(f"automix-sweep: error: {e}", file=sys.stderr); sys.exit(2)
     print(sweep_table(dirs).to_string(index=False))

@@ -17,11 +17,11 @@ from .data import get_dataset, get_spec, check_files, DATASETS
 from .models import create_model, MODELS, known_backbone
 
 # %% auto #0
-__all__ = ['PRESETS', 'ALPHAS', 'BACKBONE_OVERRIDES', 'METHOD_NAMES', 'PIPELINES', 'TrainConfig', 'method_names', 'ConfigError',
-           'resolve_config', 'Method', 'Supervised', 'build_method', 'cosine_lr', 'make_optimizer', 'evaluate',
-           'save_checkpoint', 'load_checkpoint', 'load_state', 'seed_everything', 'pick_device', 'DistEnv',
-           'compile_networks', 'amp_tools', 'plot_learning_curve', 'save_sample_figure', 'summarize', 'prepare_run',
-           'train']
+__all__ = ['PRESETS', 'ALPHAS', 'BACKBONE_OVERRIDES', 'METHOD_NAMES', 'PIPELINES', 'MAY_CHANGE_ON_RESUME', 'TrainConfig',
+           'method_names', 'ConfigError', 'resolve_config', 'Method', 'Supervised', 'build_method', 'cosine_lr',
+           'make_optimizer', 'evaluate', 'save_checkpoint', 'load_checkpoint', 'load_state', 'seed_everything',
+           'pick_device', 'DistEnv', 'compile_networks', 'amp_tools', 'plot_learning_curve', 'save_sample_figure',
+           'summarize', 'prepare_run', 'check_same_run', 'code_version', 'RunLocked', 'lock_run', 'train']
 
 # %% ../nbs/05_trainer.ipynb #2121c677
 _CIFAR = dict(backbone="cifar_resnet18", epochs=400, batch_size=100, optimizer="sgd", lr=0.1, weight_decay=1e-4,
@@ -38,7 +38,7 @@ PRESETS = {
                    min_lr=0.0, alpha_group="cifar",
                    automix=dict(lam_concat=True, momentum_start=0.99, momentum_end=0.999, mixblock_lr=0.01,
                                 mixblock_min_lr=1e-3)),
-    "digits_clutter": dict(backbone="narrow_resnet10", epochs=40, batch_size=50, optimizer="sgd", lr=0.1, weight_decay=5e-4,
+    "digits_clutter": dict(backbone="narrow_resnet10", epochs=200, batch_size=50, optimizer="sgd", lr=0.1, weight_decay=5e-4,
                            min_lr=0.0, alpha_group="cifar",
                            automix=dict(lam_concat=True, momentum_start=0.99, momentum_end=0.999, mixblock_lr=0.01,
                                         mixblock_min_lr=1e-3)),
@@ -124,6 +124,8 @@ class TrainConfig:
     sync_bn: bool = False
     compile: bool = False               # torch.compile the networks (same numbers within float tolerance)
     dump_rank_state: bool = False       # every rank writes rank<r>.pt at the end (to check that ranks agree)
+    keep_epochs: str = ""               # e.g. "50,100": also keep the weights after these epochs as epoch<N>.pt (for analyses)
+    eval_every: int = 1                 # test every N epochs, and after each of the last 10 (long studies: the test pass is costly)
 
 METHOD_NAMES = ("vanilla", "automix", "samix", "adautomix")
 PIPELINES = ("automix", "samix", "adautomix")   # the momentum-pipeline methods (notebook 02_automix)
@@ -176,6 +178,7 @@ def resolve_config(cfg: TrainConfig | None = None, **overrides) -> TrainConfig:
     for k in ("epochs", "batch_size"): setattr(cfg, k, _num(k, getattr(cfg, k), int, 0))
     for k in ("train_size", "test_size"): setattr(cfg, k, _num(k, getattr(cfg, k), int, 0, allow_none=True))
     cfg.seed, cfg.num_workers = _num("seed", cfg.seed, int, 0, strict=False), _num("num_workers", cfg.num_workers, int, 0, strict=False)
+    cfg.eval_every = _num("eval_every", cfg.eval_every, int, 0)
     cfg.lr = _num("lr", cfg.lr, float, 0)
     for k in ("min_lr", "weight_decay", "momentum", "warmup_epochs", "label_smoothing", "mask_loss_weight", "lam_margin"):
         setattr(cfg, k, _num(k, getattr(cfg, k), float, 0, strict=False))
@@ -451,6 +454,48 @@ def prepare_run(cfg: TrainConfig) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     return out
 
+# %% ../nbs/05_trainer.ipynb #a7c2e101
+# Fields that may differ when a run is resumed: they do not change what the run computes.
+MAY_CHANGE_ON_RESUME = ("resume", "progress", "num_workers", "device", "out_dir", "dump_rank_state", "keep_epochs")
+
+def check_same_run(saved: dict, cfg: TrainConfig, path):
+    "Refuse to resume `path` under a configuration that differs from the one it was trained with, naming every field."
+    now = asdict(cfg)
+    diff = [f"{k}: {saved.get(k, '(not recorded)')!r} → {now[k]!r}" for k in now
+            if k not in MAY_CHANGE_ON_RESUME and saved.get(k, "(not recorded)") != now[k]]
+    if diff: raise ConfigError(f"{path} was trained with other settings; resuming would mix two runs. Differences: "
+                               + "; ".join(diff) + ". Use another out_dir for the new settings.")
+
+def code_version() -> str:
+    "The git commit of the code that runs (`-dirty` if it has uncommitted changes), or 'unknown' outside a git checkout."
+    import subprocess
+    try: return subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=12"], cwd=Path(__file__).parent,
+                               capture_output=True, text=True, timeout=10).stdout.strip() or "unknown"
+    except Exception: return "unknown"
+
+class RunLocked(ConfigError):
+    "Another live process is writing this run folder."
+
+def lock_run(out: Path) -> Path:
+    "Take `out/.lock` (holding our pid); a lock left by a process that no longer exists is taken over."
+    lock = Path(out) / ".lock"
+    for _ in range(3):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            os.write(fd, f"{os.getpid()}\n".encode()); os.close(fd); return lock
+        except FileExistsError:
+            try: pid = int(lock.read_text().split()[0])
+            except (OSError, ValueError, IndexError): pid = None
+            if pid and pid != os.getpid() and _alive(pid):
+                raise RunLocked(f"{out} is being written by process {pid} (lock file {lock}); wait for it to finish or choose another out_dir")
+            lock.unlink(missing_ok=True)                # stale: its process is gone
+    raise RunLocked(f"could not take the lock {lock}")
+
+def _alive(pid: int) -> bool:
+    try: os.kill(pid, 0); return True
+    except ProcessLookupError: return False
+    except PermissionError: return True
+
 # %% ../nbs/05_trainer.ipynb #53b9066c
 def train(cfg: TrainConfig | None = None, **overrides) -> dict:
     "Train `cfg` (any field overridable by keyword); returns the summary and writes the run folder."
@@ -460,72 +505,77 @@ def train(cfg: TrainConfig | None = None, **overrides) -> dict:
     device = dist.setup(pick_device(cfg.device))
     out = prepare_run(cfg) if dist.rank == 0 else Path(cfg.out_dir or "")
     out = dist.broadcast_path(out)
-    seed_everything(cfg.seed)
-    tf = "default" if cfg.augment else get_spec(cfg.dataset).transforms("test")
-    train_ds = _subset(get_dataset(cfg.dataset, cfg.data_root, "train", transform=tf), cfg.train_size)
-    test_ds = _subset(get_dataset(cfg.dataset, cfg.data_root, "test"), cfg.test_size)
-    dist.check_batch(cfg, len(train_ds))
-    model = create_model(cfg.backbone, train_ds.num_classes, pretrained=cfg.pretrained)
-    if cfg.sync_bn and dist.world > 1: model = nn.SyncBatchNorm.convert_sync_batchnorm(model)
-    method = build_method(cfg, model).to(device)
-    if cfg.channels_last: method = method.to(memory_format=torch.channels_last)
-    if cfg.compile: compile_networks(method)
-    opt = make_optimizer(cfg, method.param_groups(cfg))
-    step_fn = dist.wrap(method, device)
-    autocast, scaler = amp_tools(cfg.amp, device)
-    steps_per_epoch = len(_loaders(cfg, 0, train_ds, test_ds, device, dist)[0])
-    method.set_total_steps(cfg.epochs * steps_per_epoch)
-    history, start = [], 0
-    if cfg.resume and (out / "last.pt").exists():
-        ck = load_checkpoint(out / "last.pt")
-        if ck["config"]["backbone"] != cfg.backbone or ck["config"]["method"] != cfg.method or ck["config"]["dataset"] != cfg.dataset:
-            raise ConfigError(f"{out}/last.pt was trained with {ck['config']['method']}/{ck['config']['backbone']} on "
-                              f"{ck['config']['dataset']}, not {cfg.method}/{cfg.backbone} on {cfg.dataset}")
-        load_state(method, ck["method"], out / "last.pt"); opt.load_state_dict(ck["optimizer"])
-        history, start = ck["history"], ck["epoch"]
-    if dist.rank == 0: (out / "config.json").write_text(json.dumps(asdict(cfg), indent=1))
-    for epoch in range(start, cfg.epochs):
-        epoch_seed = seed_everything(cfg.seed, epoch + 1)
-        train_dl, test_dl = _loaders(cfg, epoch_seed, train_ds, test_ds, device, dist)
-        if dist.rank: seed_everything(cfg.seed * 7919 + dist.rank, epoch + 1)   # per-rank draws (mixing, augmentation)
-        t0, sums, n = time.time(), {}, 0
-        method.train()
-        bar = tqdm(train_dl, desc=f"epoch {epoch + 1}/{cfg.epochs}", leave=False, disable=not cfg.progress)
-        for it, (x, y) in enumerate(bar):
-            for g in opt.param_groups:
-                g["lr"] = cosine_lr(epoch, cfg.epochs, g["base_lr"], g["min_lr"], epoch * steps_per_epoch + it,
-                                    cfg.warmup_epochs * steps_per_epoch)
-            x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
-            if cfg.channels_last: x = x.contiguous(memory_format=torch.channels_last)
-            with autocast(): losses = step_fn(x, y)
-            if not torch.isfinite(losses["loss"]):
-                kept = f"the last good checkpoint is {out/'last.pt'}" if (out / "last.pt").exists() else "no checkpoint was written yet"
-                raise FloatingPointError(f"non-finite loss at epoch {epoch + 1}, step {it}: "
-                                         f"{ {k: float(v) for k, v in losses.items()} }; {kept}")
-            opt.zero_grad(set_to_none=True)
-            if scaler is None: losses["loss"].backward(); opt.step()
-            else: scaler.scale(losses["loss"]).backward(); scaler.step(opt); scaler.update()
-            method.after_step()
-            for k, v in losses.items(): sums[k] = sums.get(k, 0.0) + float(v.detach())
-            n += 1; bar.set_postfix(loss=f"{sums['loss'] / n:.3f}")
-        sums = dist.mean_dict(sums, device); dist.sync_buffers(method)
-        row = dict(epoch=epoch + 1, lr=opt.param_groups[0]["lr"], **{f"train_{k}": v / n for k, v in sums.items()})
-        for tag, net in method.eval_models().items():
-            row.update({f"test_{k}{tag}": v for k, v in evaluate(net, test_dl, device, all_reduce=dist.world > 1).items()})
-        row["epoch_time_s"] = time.time() - t0
-        history.append(row)
+    lock = lock_run(out) if dist.rank == 0 else None   # one writer per run folder
+    try:
+        seed_everything(cfg.seed)
+        tf = "default" if cfg.augment else get_spec(cfg.dataset).transforms("test")
+        train_ds = _subset(get_dataset(cfg.dataset, cfg.data_root, "train", transform=tf), cfg.train_size)
+        test_ds = _subset(get_dataset(cfg.dataset, cfg.data_root, "test"), cfg.test_size)
+        dist.check_batch(cfg, len(train_ds))
+        model = create_model(cfg.backbone, train_ds.num_classes, pretrained=cfg.pretrained)
+        if cfg.sync_bn and dist.world > 1: model = nn.SyncBatchNorm.convert_sync_batchnorm(model)
+        method = build_method(cfg, model).to(device)
+        if cfg.channels_last: method = method.to(memory_format=torch.channels_last)
+        if cfg.compile: compile_networks(method)
+        opt = make_optimizer(cfg, method.param_groups(cfg))
+        step_fn = dist.wrap(method, device)
+        autocast, scaler = amp_tools(cfg.amp, device)
+        steps_per_epoch = len(_loaders(cfg, 0, train_ds, test_ds, device, dist)[0])
+        method.set_total_steps(cfg.epochs * steps_per_epoch)
+        history, start = [], 0
+        if cfg.resume and (out / "last.pt").exists():
+            ck = load_checkpoint(out / "last.pt")
+            check_same_run(ck["config"], cfg, out / "last.pt")
+            load_state(method, ck["method"], out / "last.pt"); opt.load_state_dict(ck["optimizer"])
+            history, start = ck["history"], ck["epoch"]
+        if dist.rank == 0: (out / "config.json").write_text(json.dumps({**asdict(cfg), "commit": code_version()}, indent=1))
+        for epoch in range(start, cfg.epochs):
+            epoch_seed = seed_everything(cfg.seed, epoch + 1)
+            train_dl, test_dl = _loaders(cfg, epoch_seed, train_ds, test_ds, device, dist)
+            if dist.rank: seed_everything(cfg.seed * 7919 + dist.rank, epoch + 1)   # per-rank draws (mixing, augmentation)
+            t0, sums, n = time.time(), {}, 0
+            method.train()
+            bar = tqdm(train_dl, desc=f"epoch {epoch + 1}/{cfg.epochs}", leave=False, disable=not cfg.progress)
+            for it, (x, y) in enumerate(bar):
+                for g in opt.param_groups:
+                    g["lr"] = cosine_lr(epoch, cfg.epochs, g["base_lr"], g["min_lr"], epoch * steps_per_epoch + it,
+                                        cfg.warmup_epochs * steps_per_epoch)
+                x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
+                if cfg.channels_last: x = x.contiguous(memory_format=torch.channels_last)
+                with autocast(): losses = step_fn(x, y)
+                if not torch.isfinite(losses["loss"]):
+                    kept = f"the last good checkpoint is {out/'last.pt'}" if (out / "last.pt").exists() else "no checkpoint was written yet"
+                    raise FloatingPointError(f"non-finite loss at epoch {epoch + 1}, step {it}: "
+                                             f"{ {k: float(v) for k, v in losses.items()} }; {kept}")
+                opt.zero_grad(set_to_none=True)
+                if scaler is None: losses["loss"].backward(); opt.step()
+                else: scaler.scale(losses["loss"]).backward(); scaler.step(opt); scaler.update()
+                method.after_step()
+                for k, v in losses.items(): sums[k] = sums.get(k, 0.0) + float(v.detach())
+                n += 1; bar.set_postfix(loss=f"{sums['loss'] / n:.3f}")
+            sums = dist.mean_dict(sums, device); dist.sync_buffers(method)
+            row = dict(epoch=epoch + 1, lr=opt.param_groups[0]["lr"], **{f"train_{k}": v / n for k, v in sums.items()})
+            for tag, net in (method.eval_models().items() if (epoch + 1) % cfg.eval_every == 0 or epoch + 1 > cfg.epochs - 10 else ()):
+                row.update({f"test_{k}{tag}": v for k, v in evaluate(net, test_dl, device, all_reduce=dist.world > 1).items()})
+            row["epoch_time_s"] = time.time() - t0
+            history.append(row)
+            if dist.rank == 0:
+                pd.DataFrame(history).to_csv(out / "metrics.csv", index=False)      # metrics first: a checkpoint never runs ahead of them
+                save_checkpoint(out / "last.pt", dict(method=method.state_dict(), optimizer=opt.state_dict(), epoch=epoch + 1,
+                                                      history=history, config=asdict(cfg), classes=list(train_ds.classes),
+                                                      num_classes=train_ds.num_classes))
+                if str(epoch + 1) in str(cfg.keep_epochs).replace(" ", "").split(","):
+                    save_checkpoint(out / f"epoch{epoch + 1}.pt", dict(method=method.state_dict(), epoch=epoch + 1, config=asdict(cfg),
+                                                                      classes=list(train_ds.classes), num_classes=train_ds.num_classes))
+                if cfg.progress: print(f"epoch {epoch + 1}: loss {row['train_loss']:.3f}  top-1 {row.get('test_top1', float('nan')):.2f}%  ({row['epoch_time_s']:.1f} s)")
+            dist.barrier()
+        summary = {**summarize(history), "out_dir": str(out)}
+        if cfg.dump_rank_state: torch.save(method.state_dict(), out / f"rank{dist.rank}.pt")
         if dist.rank == 0:
-            save_checkpoint(out / "last.pt", dict(method=method.state_dict(), optimizer=opt.state_dict(), epoch=epoch + 1,
-                                                  history=history, config=asdict(cfg), classes=list(train_ds.classes),
-                                                  num_classes=train_ds.num_classes))
-            pd.DataFrame(history).to_csv(out / "metrics.csv", index=False)
-            if cfg.progress: print(f"epoch {epoch + 1}: loss {row['train_loss']:.3f}  top-1 {row['test_top1']:.2f}%  ({row['epoch_time_s']:.1f} s)")
-        dist.barrier()
-    summary = {**summarize(history), "out_dir": str(out)}
-    if cfg.dump_rank_state: torch.save(method.state_dict(), out / f"rank{dist.rank}.pt")
-    if dist.rank == 0:
-        (out / "summary.json").write_text(json.dumps(summary, indent=1))
-        plot_learning_curve(history, out / "learning_curve.png")
-        save_sample_figure(method, test_ds, out / "mixed_samples.png", device)
-    dist.close()
-    return summary
+            (out / "summary.json").write_text(json.dumps(summary, indent=1))
+            plot_learning_curve(history, out / "learning_curve.png")
+            save_sample_figure(method, test_ds, out / "mixed_samples.png", device)
+        dist.close()
+        return summary
+    finally:
+        if lock is not None: lock.unlink(missing_ok=True)
