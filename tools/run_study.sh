@@ -19,6 +19,10 @@ if [ ! -d "$out/code/.git" ]; then
   git clone -q "$top" "$out/code"
 fi
 echo "code: $(git -C "$out/code" rev-parse --short=12 HEAD) in $out/code"
+cd "$out"                                   # so that no other automix/ folder (the checkout's) shadows the frozen copy
+python -c "import automix, sys; sys.exit(0 if automix.__file__.startswith('$out/code/') else 1)" 2>/dev/null \
+  || PYTHONPATH="$out/code" python -c "import automix, sys; sys.exit(0 if automix.__file__.startswith('$out/code/') else 1)" \
+  || { echo "the frozen copy in $out/code is not the automix that python imports" >&2; exit 1; }
 for w in $(seq 1 "$workers"); do
   OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONPATH="$out/code" nohup python -c \
     "import sys, torch; torch.set_num_threads(1); from automix.sweep import main; main(sys.argv[1:])" \
