@@ -34,7 +34,7 @@ _FINE = dict(backbone="resnet18", epochs=200, batch_size=16, optimizer="sgd", lr
              automix=dict(lam_concat=True, momentum_end=0.99999, mask_loss_anneal=True, mixblock_lr=0.01,
                           mixblock_min_lr=5e-4, mix_shuffle_no_repeat=True))
 PRESETS = {
-    "digits": dict(backbone="narrow_resnet10", epochs=20, batch_size=64, optimizer="sgd", lr=0.1, weight_decay=5e-4,
+    "digits": dict(backbone="narrow_resnet10", epochs=15, batch_size=64, optimizer="sgd", lr=0.1, weight_decay=5e-4,
                    min_lr=0.0, alpha_group="cifar",
                    automix=dict(lam_concat=True, momentum_start=0.99, momentum_end=0.999, mixblock_lr=0.01,
                                 mixblock_min_lr=1e-3)),
@@ -399,8 +399,9 @@ def plot_learning_curve(history: list[dict], path=None):
     fig, (a, b) = plt.subplots(1, 2, figsize=(8, 3))
     sns.lineplot(data=df, x="epoch", y="train_loss", ax=a, marker="o"); a.set_title("training loss")
     accs = [c for c in df.columns if c.startswith("test_top1")]
-    sns.lineplot(data=df.melt("epoch", accs, var_name="network", value_name="top-1 (%)"), x="epoch", y="top-1 (%)",
-                 hue="network", ax=b, marker="o"); b.set_title("test top-1")
+    name = lambda c: c[len("test_top1_"):] or ("one_k (reported)" if "test_top1_mix_k" in df else "top-1")   # AutoMix: four heads
+    long = df.rename(columns={c: name(c) for c in accs}).melt("epoch", [name(c) for c in accs], var_name="network", value_name="top-1 (%)")
+    sns.lineplot(data=long.dropna(), x="epoch", y="top-1 (%)", hue="network", ax=b, marker="o"); b.set_title("test top-1")
     fig.tight_layout()
     if path: fig.savefig(path, dpi=100); plt.close(fig)
     return fig
