@@ -317,7 +317,7 @@ def sample_figure(self, x, y, lams=(0.3, 0.5, 0.7), n: int = 4):
     if self.variant == "adautomix": return self.adautomix_figure(x, n=n)
     import matplotlib.pyplot as plt
     was = self.training; self.eval()
-    x = x[: 2 * n]; idx = torch.roll(torch.arange(len(x), device=x.device), 1)
+    n = min(n, len(x)); x = x[: 2 * n]; idx = torch.roll(torch.arange(len(x), device=x.device), 1)
     z = self.encoder_k.forward_features(x, self.mask_layer); s = self._scale(x, z)
     show = lambda t: ((t - t.min()) / (t.max() - t.min() + 1e-8)).permute(1, 2, 0).cpu().numpy()
     fig, axs = plt.subplots(n, 2 + 2 * len(lams), figsize=(1.3 * (2 + 2 * len(lams)), 1.4 * n), squeeze=False)
@@ -392,7 +392,7 @@ def adautomix_figure(self, x, lams=(0.5, 0.3, 0.2), n: int = 4):
     "Sources, the generator's weight maps for `lams` and the mixed image, for `n` groups (momentum-encoder features)."
     import matplotlib.pyplot as plt
     was = self.training; self.eval()
-    K = len(lams); x = x[: max(n, K)]; ar = torch.arange(len(x), device=x.device)
+    K = len(lams); n = min(n, len(x)); x = x[: max(n, K)]; ar = torch.arange(len(x), device=x.device)
     idx = [torch.roll(ar, -k) for k in range(K)]
     z = self.encoder_k.forward_features(x, self.mask_layer); s = self._scale(x, z)
     m = self.mix_block([z[i] for i in idx], list(lams), s)

@@ -18,11 +18,11 @@ from PIL import Image
 __all__ = ['DATASETS', 'DIGITS_MEAN', 'DIGITS_STD', 'IMAGENET_MEAN', 'IMAGENET_STD', 'CIFAR_MEAN', 'CIFAR_STD', 'CORRUPTIONS',
            'EXTRA_CORRUPTIONS', 'PLACES_IMAGES', 'CLUTTER_MEAN', 'CLUTTER_STD', 'IMAGE_EXTS', 'DatasetNotFoundError',
            'DatasetSpec', 'register_dataset', 'check_files', 'get_spec', 'get_dataset', 'TensorImageDataset',
-           'load_digits_split', 'tensor_transforms', 'load_image', 'FileImageDataset', 'build_cub', 'image_transforms',
-           'make_cub_fixture', 'resolve_listed', 'read_lines', 'build_cifar', 'cifar_transforms', 'build_cifar_c',
-           'build_tiny_imagenet', 'build_imagenet', 'build_aircraft', 'build_cars', 'build_inat', 'build_places205',
-           'make_fixture', 'show_dataset', 'render_clutter', 'load_clutter_split', 'build_folder', 'build_csv',
-           'make_image_folder']
+           'load_digits_split', 'tensor_transforms', 'load_image', 'FileImageDataset', 'verify_images', 'build_cub',
+           'image_transforms', 'make_cub_fixture', 'resolve_listed', 'read_lines', 'build_cifar', 'cifar_transforms',
+           'build_cifar_c', 'build_tiny_imagenet', 'build_imagenet', 'build_aircraft', 'build_cars', 'build_inat',
+           'build_places205', 'make_fixture', 'show_dataset', 'render_clutter', 'load_clutter_split', 'build_folder',
+           'build_csv', 'make_image_folder']
 
 # %% ../nbs/03_data.ipynb #4df3b61d
 class DatasetNotFoundError(FileNotFoundError):
@@ -149,6 +149,16 @@ class FileImageDataset(Dataset):
         im = load_image(self.paths[i])
         if self.crop_bottom: im = im.crop((0, 0, im.width, im.height - self.crop_bottom))
         return (self.transform(im) if self.transform else im), int(self.targets[i])
+
+def verify_images(ds):
+    "Decode every image of a file-backed dataset (or a `Subset` of one); one error naming the unreadable files."
+    base, idx = (ds.dataset, ds.indices) if hasattr(ds, "indices") else (ds, range(len(ds)))
+    if not hasattr(base, "paths"): return                       # images in memory: nothing to decode
+    bad = []
+    for i in idx:
+        try: load_image(base.paths[i])
+        except OSError: bad.append(str(base.paths[i]))
+    if bad: raise OSError(f"{len(bad)} image(s) cannot be read: {', '.join(bad[:5])}{' …' if len(bad) > 5 else ''}")
 
 # %% ../nbs/03_data.ipynb #708204c9
 def build_cub(base: Path, split: str, transform=None) -> FileImageDataset:
@@ -579,33 +589,46 @@ IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff")
 
 def build_folder(base: Path, split: str, transform=None) -> FileImageDataset:
     "Images in `base/<split>/<class>/`; classes from `base/train/`."
-    classes = sorted(d.name for d in (base / "train").iterdir() if d.is_dir())
-    if not classes: raise DatasetNotFoundError(f"{base/'train'} has no class folders (expected train/<class>/*.jpg)")
+    images = lambda d: sorted(f for f in d.iterdir() if f.suffix.lower() in IMAGE_EXTS)
+    classes = sorted(d.name for d in (base / "train").iterdir() if d.is_dir() and images(d))   # an empty folder is no class
+    if not classes: raise DatasetNotFoundError(f"{base/'train'} has no class folders with images (expected train/<class>/*.jpg)")
     folder = base / split
     if not folder.is_dir(): raise DatasetNotFoundError(f"{folder} is missing (expected {split}/<class>/*.jpg)")
     files, labels = [], []
     for d in sorted(p for p in folder.iterdir() if p.is_dir()):
-        if d.name not in classes: raise DatasetNotFoundError(f"{d}: class {d.name!r} has no training folder")
-        fs = sorted(f for f in d.iterdir() if f.suffix.lower() in IMAGE_EXTS)
+        fs = images(d)
+        if not fs: continue
+        if d.name not in classes: raise DatasetNotFoundError(f"{d}: class {d.name!r} has no training images")
         files += fs; labels += [classes.index(d.name)] * len(fs)
     return FileImageDataset(files, labels, classes, transform)
 
 def build_csv(base: Path, split: str, transform=None) -> FileImageDataset:
     "Images listed in `base/<split>.csv` (`path,label`); label names are sorted over the training list."
     import csv
+    def number(l):
+        try: v = float(l); return int(v) if v.is_integer() else v
+        except ValueError: return None
     def rows(f):
-        with open(f, newline="") as fh:
-            r = csv.DictReader(fh)
-            if not r.fieldnames or not {"path", "label"} <= set(r.fieldnames): raise ValueError(f"{f}: the header must name 'path' and 'label'")
-            return [(i + 2, row["path"], row["label"]) for i, row in enumerate(r)]
+        with open(f, newline="", encoding="utf-8-sig") as fh:             # a UTF-8 byte-order mark is fine
+            r = csv.reader(fh, skipinitialspace=True)
+            head = [h.strip() for h in next(r, [])]
+            if not {"path", "label"} <= set(head): raise ValueError(f"{f}:1: the header must name 'path' and 'label', found {head}")
+            out = []
+            for ln, row in enumerate(r, 2):
+                if not any(c.strip() for c in row): continue
+                rec = dict(zip(head, (c.strip() for c in row)))
+                if not rec.get("path") or not rec.get("label"): raise ValueError(f"{f}:{ln}: empty or missing path or label in {row}")
+                out.append((ln, rec["path"], rec["label"]))
+            return out
     train_rows = rows(base / "train.csv")
-    numeric = all(l.lstrip("-").isdigit() for _, _, l in train_rows)
-    classes = [str(c) for c in sorted({int(l) if numeric else l for _, _, l in train_rows})]
+    numeric = all(number(l) is not None for _, _, l in train_rows)         # 1 and 1.0 are one class
+    key = (lambda l: str(number(l))) if numeric else str
+    classes = [key(c) for c in sorted({number(l) if numeric else l for _, _, l in train_rows})]
     listing = base / f"{split}.csv"; lst = train_rows if split == "train" else rows(listing)
     for ln, _, l in lst:
-        if str(int(l) if numeric else l) not in classes: raise ValueError(f"{listing}:{ln}: label {l!r} does not occur in train.csv")
+        if (numeric and number(l) is None) or key(l) not in classes: raise ValueError(f"{listing}:{ln}: label {l!r} does not occur in train.csv")
     paths = resolve_listed([(p, ln) for ln, p, _ in lst], listing, base)
-    return FileImageDataset(paths, [classes.index(str(int(l) if numeric else l)) for _, _, l in lst], classes, transform)
+    return FileImageDataset(paths, [classes.index(key(l)) for _, _, l in lst], classes, transform)
 
 register_dataset(DatasetSpec(name="folder", build=build_folder, num_classes=0, image_size=224, required=("train", "test"),
     transforms=lambda split: image_transforms(split, 224), layout="<root>/train/<class>/*.jpg, <root>/test/<class>/*.jpg",

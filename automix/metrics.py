@@ -14,8 +14,8 @@ from PIL import Image
 # %% auto #0
 __all__ = ['PAPER_TOP1', 'predict', 'topk_accuracy', 'reliability', 'ece', 'corrupt', 'corruption_accuracy', 'cifar_c_accuracy',
            'occlude', 'occlusion_accuracy', 'class_activation_map', 'cam_box', 'box_iou', 'localization_metrics',
-           'load_method', 'load_run', 'collect_runs', 'results_table', 'find_runs', 'test_transform_box',
-           'markdown_table', 'visible_shares', 'agreement', 'probe_visible']
+           'load_method', 'load_run', 'protocol_key', 'collect_runs', 'results_table', 'find_runs',
+           'test_transform_box', 'markdown_table', 'visible_shares', 'agreement', 'probe_visible']
 
 # %% ../nbs/06_metrics.ipynb #5cd201f8
 @torch.no_grad()
@@ -260,19 +260,29 @@ def load_run(run_dir, device="cpu"):
     method, cfg, classes = load_method(run_dir)
     return method.eval_models()[""].to(device).eval(), cfg, classes
 
+def protocol_key(cfg: dict) -> str:
+    "A short hash of a run's settings except its seed (and what does not change the computation): runs to average together share it."
+    import hashlib
+    from automix.trainer import MAY_CHANGE_ON_RESUME
+    d = {k: v for k, v in cfg.items() if k not in MAY_CHANGE_ON_RESUME + ("seed", "commit")}
+    return hashlib.sha1(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:8]
+
 def collect_runs(run_dirs) -> pd.DataFrame:
-    "One row per run folder: dataset, backbone, method, seed and its summary numbers."
+    "One row per run folder: dataset, backbone, method, seed, its settings key and its summary numbers."
     rows = []
     for d in map(Path, run_dirs):
         cfg = json.loads((d / "config.json").read_text()); s = json.loads((d / "summary.json").read_text())
-        rows.append(dict(run=str(d), dataset=cfg["dataset"], backbone=cfg["backbone"], method=cfg["method"], seed=cfg["seed"], **s))
+        rows.append(dict(run=str(d), dataset=cfg["dataset"], backbone=cfg["backbone"], method=cfg["method"], seed=cfg["seed"],
+                         settings=protocol_key(cfg), **s))
     return pd.DataFrame(rows)
 
 def results_table(runs: pd.DataFrame, metric: str = "median10_top1") -> pd.DataFrame:
-    "Mean ± std of `metric` over seeds per (dataset, backbone, method), with the paper's number where it exists."
-    g = runs.groupby(["dataset", "backbone", "method"])[metric]
-    t = pd.DataFrame({"runs": g.size(), "mean": g.mean(), "std": g.std(ddof=1).fillna(0.0)}).reset_index()
+    "Mean ± std of `metric` over seeds per (dataset, backbone, method, settings) — runs with other settings are never averaged together — with the paper's number where it exists."
+    runs = runs.assign(settings=runs["settings"] if "settings" in runs else "-", epochs=runs["epochs"] if "epochs" in runs else np.nan)
+    g = runs.groupby(["dataset", "backbone", "method", "settings"])
+    t = pd.DataFrame({"runs": g.size(), "epochs": g["epochs"].max(), "mean": g[metric].mean(), "std": g[metric].std(ddof=1).fillna(0.0)}).reset_index()
     t["ours"] = [f"{m:.2f} ± {s:.2f}" for m, s in zip(t["mean"], t["std"])]
+    t["note"] = [f"median of {int(e)} epochs, not 10" if metric.startswith("median10") and e < 10 else "" for e in t["epochs"]]
     t["paper (reported)"] = [PAPER_TOP1.get((d, b), {}).get(m, float("nan")) for d, b, m in zip(t.dataset, t.backbone, t.method)]
     return t
 

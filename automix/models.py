@@ -69,7 +69,8 @@ _TV = {"resnet18": "resnet18", "resnet34": "resnet34", "resnet50": "resnet50", "
 def _load_pretrained(net: nn.Module, pretrained: str | Path, arch: str):
     "Load a torchvision state dict from `pretrained` (a path, or 'download'); the fc layer is skipped if it does not fit."
     if str(pretrained) == "download":
-        sd = torchvision.models.get_model(arch, weights="DEFAULT").state_dict()
+        try: sd = torchvision.models.get_model(arch, weights="DEFAULT").state_dict()
+        except Exception as e: raise RuntimeError(_no_download(arch, e)) from None
     else:
         p = Path(pretrained)
         if not p.is_file(): raise FileNotFoundError(f"pretrained weights not found: {p}")
@@ -81,6 +82,10 @@ def _load_pretrained(net: nn.Module, pretrained: str | Path, arch: str):
     missing = [k for k in own if k not in sd and not k.startswith("fc.")]
     if missing: raise RuntimeError(f"pretrained weights {pretrained} do not fit {arch}: missing {missing[:5]}…")
     net.load_state_dict(sd, strict=False)
+
+def _no_download(arch, e) -> str:
+    return (f"could not download pretrained weights for {arch} ({type(e).__name__}: {str(e)[:80]}); offline, pass a local "
+            f"weights file instead: pretrained=/path/to/weights.pth")
 
 def torchvision_resnet(arch: str, num_classes: int, cifar_stem: bool = False, pretrained=None) -> StagedNet:
     "A torchvision ResNet/ResNeXt as a `StagedNet`."
@@ -215,7 +220,10 @@ def external_model(name: str, num_classes: int, pretrained=None) -> HookedNet:
     lib, arch = name.split(":", 1)
     if lib == "timm":
         import timm
-        net = timm.create_model(arch, pretrained=str(pretrained) == "download", num_classes=num_classes)
+        try: net = timm.create_model(arch, pretrained=str(pretrained) == "download", num_classes=num_classes)
+        except Exception as e:
+            if str(pretrained) == "download": raise RuntimeError(_no_download(arch, e)) from None
+            raise
         if pretrained and str(pretrained) != "download": _load_file(net, pretrained)
         info = [f for f in net.feature_info if f["module"]]
         vit = hasattr(net, "blocks") and getattr(net, "num_prefix_tokens", None) is not None and "blocks." in info[-1]["module"]
@@ -223,8 +231,11 @@ def external_model(name: str, num_classes: int, pretrained=None) -> HookedNet:
         default = min(6, len(names) - 1) if vit else next((i for i, f in enumerate(info) if f["reduction"] == 16), len(names) - 2)
         return HookedNet(net, names, chs, getattr(net, "num_prefix_tokens", 0) if vit else 0, default)
     if lib == "tv":
-        net = torchvision.models.get_model(arch, weights="DEFAULT" if str(pretrained) == "download" else None,
-                                           num_classes=1000 if pretrained else num_classes)
+        try: net = torchvision.models.get_model(arch, weights="DEFAULT" if str(pretrained) == "download" else None,
+                                                num_classes=1000 if pretrained else num_classes)
+        except Exception as e:
+            if str(pretrained) == "download": raise RuntimeError(_no_download(arch, e)) from None
+            raise
         if pretrained and str(pretrained) != "download": _load_file(net, pretrained)
         _reset_classifier(net, num_classes)
         if hasattr(net, "layer4"): names = ["layer1", "layer2", "layer3", "layer4"]

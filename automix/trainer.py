@@ -9,19 +9,20 @@ from __future__ import annotations
 import dataclasses, json, math, os, random, time, datetime
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
-import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F
+import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F, torchvision
 from torch.utils.data import DataLoader, Subset
 from tqdm.auto import tqdm
 from .mixers import get_mixer, mixup_loss, share_title, MIXERS
-from .data import get_dataset, get_spec, check_files, DATASETS
+from .data import get_dataset, get_spec, check_files, verify_images, DatasetNotFoundError, DATASETS
 from .models import create_model, MODELS, known_backbone
 
 # %% auto #0
 __all__ = ['PRESETS', 'ALPHAS', 'BACKBONE_OVERRIDES', 'METHOD_NAMES', 'PIPELINES', 'MAY_CHANGE_ON_RESUME', 'TrainConfig',
-           'method_names', 'ConfigError', 'resolve_config', 'Method', 'Supervised', 'build_method', 'cosine_lr',
-           'make_optimizer', 'evaluate', 'save_checkpoint', 'load_checkpoint', 'load_state', 'seed_everything',
-           'pick_device', 'DistEnv', 'compile_networks', 'amp_tools', 'plot_learning_curve', 'save_sample_figure',
-           'summarize', 'prepare_run', 'check_same_run', 'code_version', 'RunLocked', 'lock_run', 'train']
+           'method_names', 'ConfigError', 'resolve_config', 'check_backbone_name', 'Method', 'Supervised',
+           'build_method', 'cosine_lr', 'make_optimizer', 'evaluate', 'save_checkpoint', 'load_checkpoint',
+           'load_state', 'seed_everything', 'pick_device', 'DistEnv', 'compile_networks', 'amp_tools',
+           'plot_learning_curve', 'save_sample_figure', 'summarize', 'check_splits', 'prepare_run', 'check_same_run',
+           'code_version', 'RunLocked', 'lock_run', 'train']
 
 # %% ../nbs/05_trainer.ipynb #2121c677
 _CIFAR = dict(backbone="cifar_resnet18", epochs=400, batch_size=100, optimizer="sgd", lr=0.1, weight_decay=1e-4,
@@ -123,6 +124,7 @@ class TrainConfig:
     channels_last: bool = False
     sync_bn: bool = False
     compile: bool = False               # torch.compile the networks (same numbers within float tolerance)
+    verify_images: bool = False         # decode every image of both splits before training (slow for big sets)
     dump_rank_state: bool = False       # every rank writes rank<r>.pt at the end (to check that ranks agree)
     keep_epochs: str = ""               # e.g. "50,100": also keep the weights after these epochs as epoch<N>.pt (for analyses)
     eval_every: int = 1                 # test every N epochs, and after each of the last 10 (long studies: the test pass is costly)
@@ -195,10 +197,28 @@ def resolve_config(cfg: TrainConfig | None = None, **overrides) -> TrainConfig:
     if cfg.min_lr > cfg.lr: raise ConfigError(f"min_lr ({cfg.min_lr}) must not exceed lr ({cfg.lr})")
     if cfg.amp not in ("none", "bf16", "fp16"): raise ConfigError(f"amp must be 'none', 'bf16' or 'fp16', got {cfg.amp!r}")
     for k in ("resume", "augment", "progress", "lam_concat", "mask_loss_anneal", "mix_shuffle_no_repeat", "full_momentum_forward",
-              "channels_last", "sync_bn", "compile", "dump_rank_state"):
+              "channels_last", "sync_bn", "compile", "dump_rank_state", "verify_images"):
         setattr(cfg, k, _bool(k, getattr(cfg, k)))
     if cfg.mask_layer is not None: cfg.mask_layer = _num("mask_layer", cfg.mask_layer, int, 0, strict=False)
+    for k, hi, closed in (("label_smoothing", 1, False), ("momentum", 1, False), ("momentum_start", 1, True), ("momentum_end", 1, True)):
+        v = getattr(cfg, k)
+        if v is not None and (v > hi or (v == hi and not closed)):
+            raise ConfigError(f"{k} must be in [0, {hi}{']' if closed else ')'}, got {v}" + (" (SGD momentum; the EMA coefficient is momentum_start/momentum_end)" if k == "momentum" else ""))
+    if cfg.out_dir is not None and not str(cfg.out_dir).strip(): raise ConfigError("out_dir is empty; give a folder, or leave it out for runs/<dataset>_<method>_s<seed>_<time>")
+    if cfg.amp == "fp16" and pick_device(cfg.device).type == "cpu":
+        import warnings; warnings.warn("amp='fp16' on the CPU is very slow (measured ~90x slower than fp32 here); bf16 is the CPU choice", stacklevel=2)
+    check_backbone_name(cfg.backbone)
     return cfg
+
+def check_backbone_name(name: str):
+    "A `timm:` / `tv:` name must exist in that library (checked before anything is built)."
+    lib, _, arch = str(name).partition(":")
+    if lib == "timm":
+        try: import timm
+        except ImportError: raise ConfigError("timm backbones need timm: pip install timm") from None
+        if not timm.is_model(arch): raise ConfigError(f"unknown timm model {arch!r}; e.g. {', '.join(timm.list_models(f'*{arch[:4]}*')[:8]) or 'resnet18, convnext_nano'}")
+    elif lib == "tv" and arch not in torchvision.models.list_models():
+        raise ConfigError(f"unknown torchvision model {arch!r}; e.g. {', '.join([m for m in torchvision.models.list_models() if arch[:4] in m][:8]) or 'resnet50'}")
 
 # %% ../nbs/05_trainer.ipynb #63297e2f
 class Method(nn.Module):
@@ -438,10 +458,30 @@ def _loaders(cfg, epoch_seed, train_ds, test_ds, device, dist=None):
     return (DataLoader(train_ds, per_rank, sampler=sampler, drop_last=True, **kw),
             DataLoader(Subset(test_ds, range(dist.rank, len(test_ds), dist.world)), max(per_rank, 256), shuffle=False, **kw))
 
-def _subset(ds, n):
+def _subset(ds, n, seed: int = 0):
+    "A seeded subset of `n` items stratified by class: each class in proportion, and every class once where `n` allows."
     if n is None or n >= len(ds): return ds
-    sub = Subset(ds, range(n)); sub.classes, sub.num_classes = ds.classes, ds.num_classes
+    y = np.asarray(ds.targets); g = np.random.default_rng(seed)
+    classes, counts = np.unique(y, return_counts=True)
+    quota = np.floor(n * counts / counts.sum()).astype(int)
+    for i in np.argsort(-(n * counts / counts.sum() - quota), kind="stable")[: n - quota.sum()]: quota[i] += 1   # largest remainders
+    while n >= len(classes) and (quota == 0).any(): quota[np.argmax(quota)] -= 1; quota[np.argmin(quota)] += 1
+    idx = np.sort(np.concatenate([g.choice(np.flatnonzero(y == c), q, replace=False) for c, q in zip(classes, quota)]))
+    sub = Subset(ds, idx.tolist()); sub.classes, sub.num_classes, sub.targets = ds.classes, ds.num_classes, ds.targets[idx]
     return sub
+
+def check_splits(cfg, train_ds, test_ds):
+    "Both splits hold images, the test split at least two classes, `folder`/`csv` the same classes in both; with `verify_images`, every image decodes."
+    spec = get_spec(cfg.dataset)
+    for name, ds in (("training", train_ds), ("test", test_ds)):
+        if len(ds) == 0: raise DatasetNotFoundError(f"{cfg.dataset}: the {name} split under {cfg.data_root} is empty; expected layout: {spec.layout}")
+    te = set(np.asarray(test_ds.targets).tolist())
+    if len(te) < 2: raise ConfigError(f"the test set holds one class only ({len(test_ds)} images): its top-1 says nothing; raise test_size")
+    if cfg.dataset in ("folder", "csv"):
+        tr = set(np.asarray(train_ds.targets).tolist()); cls = lambda s: sorted(train_ds.classes[i] for i in s)
+        if tr != te: raise ConfigError(f"train and test hold different classes: only in train {cls(tr - te)}, only in test {cls(te - tr)}")
+    if cfg.verify_images:
+        for ds in (train_ds, test_ds): verify_images(ds)
 
 def prepare_run(cfg: TrainConfig) -> Path:
     "Check that the data exists and choose the run folder, before anything expensive happens."
@@ -452,12 +492,15 @@ def prepare_run(cfg: TrainConfig) -> Path:
     out = Path(cfg.out_dir)
     if (out / "last.pt").exists() and not cfg.resume:
         raise ConfigError(f"{out} already holds a run; pass resume=True to continue it or choose another out_dir")
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".write_test"; probe.write_text(""); probe.unlink()
+    except OSError as e: raise ConfigError(f"cannot write to out_dir {out}: {e.strerror or e}") from None
     return out
 
 # %% ../nbs/05_trainer.ipynb #a7c2e101
 # Fields that may differ when a run is resumed: they do not change what the run computes.
-MAY_CHANGE_ON_RESUME = ("resume", "progress", "num_workers", "device", "out_dir", "dump_rank_state", "keep_epochs")
+MAY_CHANGE_ON_RESUME = ("resume", "progress", "num_workers", "device", "out_dir", "dump_rank_state", "keep_epochs", "verify_images")
 
 def check_same_run(saved: dict, cfg: TrainConfig, path):
     "Refuse to resume `path` under a configuration that differs from the one it was trained with, naming every field."
@@ -512,6 +555,7 @@ def train(cfg: TrainConfig | None = None, **overrides) -> dict:
         tf = "default" if cfg.augment else get_spec(cfg.dataset).transforms("test")
         train_ds = _subset(get_dataset(cfg.dataset, cfg.data_root, "train", transform=tf), cfg.train_size)
         test_ds = _subset(get_dataset(cfg.dataset, cfg.data_root, "test"), cfg.test_size)
+        check_splits(cfg, train_ds, test_ds)                 # before any training: empty splits, classes, (decodes)
         dist.check_batch(cfg, len(train_ds))
         model = create_model(cfg.backbone, train_ds.num_classes, pretrained=cfg.pretrained)
         if cfg.sync_bn and dist.world > 1: model = nn.SyncBatchNorm.convert_sync_batchnorm(model)
@@ -545,7 +589,7 @@ def train(cfg: TrainConfig | None = None, **overrides) -> dict:
                 if cfg.channels_last: x = x.contiguous(memory_format=torch.channels_last)
                 with autocast(): losses = step_fn(x, y)
                 if not torch.isfinite(losses["loss"]):
-                    kept = f"the last good checkpoint is {out/'last.pt'}" if (out / "last.pt").exists() else "no checkpoint was written yet"
+                    kept = f"{out/'last.pt'} holds epoch {len(history)}, the last with finite metrics" if history else "no checkpoint was written yet"
                     raise FloatingPointError(f"non-finite loss at epoch {epoch + 1}, step {it}: "
                                              f"{ {k: float(v) for k, v in losses.items()} }; {kept}")
                 opt.zero_grad(set_to_none=True)
@@ -559,6 +603,10 @@ def train(cfg: TrainConfig | None = None, **overrides) -> dict:
             for tag, net in (method.eval_models().items() if (epoch + 1) % cfg.eval_every == 0 or epoch + 1 > cfg.epochs - 10 else ()):
                 row.update({f"test_{k}{tag}": v for k, v in evaluate(net, test_dl, device, all_reduce=dist.world > 1).items()})
             row["epoch_time_s"] = time.time() - t0
+            bad = [k for k, v in row.items() if isinstance(v, float) and not math.isfinite(v)]
+            if bad:                                          # stop before this epoch reaches metrics.csv or a checkpoint
+                kept = f"{out/'last.pt'} holds epoch {len(history)}, the last with finite metrics" if history else "no checkpoint was written"
+                raise FloatingPointError(f"non-finite {', '.join(bad)} after epoch {epoch + 1}; stopped; {kept}")
             history.append(row)
             if dist.rank == 0:
                 pd.DataFrame(history).to_csv(out / "metrics.csv", index=False)      # metrics first: a checkpoint never runs ahead of them

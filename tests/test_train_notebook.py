@@ -29,6 +29,7 @@ def test_papermill_tiny_run(tmp_path):
     (dict(batch_size=-1), "batch_size must be > 0"),
     (dict(lr=0), "lr must be > 0"),
     (dict(epochs="abc"), "epochs must be a number"),
+    (dict(epoch=3), "unknown parameter(s) ['epoch']"),            # a typo is an error, not a papermill log line
 ])
 def test_papermill_bad_input(tmp_path, params, expect):
     with pytest.raises(pm.PapermillExecutionError) as e: run_nb(tmp_path, **params)
