@@ -55,11 +55,22 @@ def test_bad_checkpoint(tmp_path):
     with pytest.raises(FileNotFoundError, match="last.pt"): load_run(tmp_path)
 
 def test_study_notebook(tmp_path):
-    "The study notebook on tiny settings: a 2-method × 2-seed sweep, its table and figures."
-    run_nb("study", tmp_path, methods="vanilla,mixup", seeds="0-1", out_root=str(tmp_path / "study"), epochs=1,
-           train_size=64, test_size=64)
-    md = (tmp_path / "study" / "results.md").read_text()
-    assert "| vanilla |" in md and "| mixup |" in md and (tmp_path / "study" / "study.png").exists()
+    """The study notebook on tiny settings: a sweep, its tables (vs vanilla and vs AutoMix, four heads, label agreement,
+    downstream) and figures; then again from the same run folders without checkpoints (the cached analyses)."""
+    out = tmp_path / "study"
+    kw = dict(seeds="0-1", out_root=str(out), epochs=2, train_size=64, test_size=64, keep_epochs="1,2", label_batches=1,
+              downstream_images=32)
+    run_nb("study", tmp_path, methods="vanilla,automix,mixup,cutmix", train_missing=True, **kw)
+    md = (out / "results.md").read_text()
+    assert "| vanilla |" in md and "| mixup |" in md and "Δ vs AutoMix" in md
+    labels = (out / "label_agreement.md").read_text()
+    assert "| mixup | last |" in labels and "| automix | epoch1 |" in labels and "| automix | epoch2 |" in labels
+    assert "ECE (%)" in (out / "downstream.md").read_text() and "| automix |" in (out / "heads.md").read_text()
+    for f in ("study_curves.png", "label_agreement_mixes.png", "study_reliability.png"): assert (out / f).exists(), f
+    for ck in out.glob("*/*.pt"): ck.unlink()                       # results travel without checkpoints
+    (out / "label_agreement.md").unlink(); (out / "downstream.md").unlink()
+    run_nb("study", tmp_path, methods="vanilla,automix,mixup,cutmix", **kw)
+    assert (out / "label_agreement.md").read_text() == labels and (out / "downstream.md").exists()
 
 def test_byo_notebook(tmp_path):
     "Bring your own: AutoMix with a timm backbone on a generated image folder, end to end."

@@ -19,7 +19,8 @@ from automix.trainer import resolve_config, make_optimizer
 
 WHEEL_DIR = Path.home() / ".cache" / "automix" / "openmixup-0.2.9"
 FILES = {"openmixup.models.classifiers.automix": "openmixup/models/classifiers/automix.py",
-         "openmixup.models.heads.pmix_block": "openmixup/models/heads/pmix_block.py"}
+         "openmixup.models.heads.pmix_block": "openmixup/models/heads/pmix_block.py",
+         "openmixup.core.hooks.momentum_hook": "openmixup/core/hooks/momentum_hook.py"}
 
 
 def _wheel() -> Path:
@@ -53,6 +54,9 @@ def _constant_init(m, val, bias=0):
 def _passthrough(*a, **k):
     if len(a) == 1 and callable(a[0]) and not k: return a[0]
     return lambda f: f
+
+class _Hook:                         # mmcv's Hook: what the momentum hook uses of it
+    def every_n_iters(self, runner, n): return (runner.iter + 1) % n == 0 if n > 0 else False
 
 class _Registry:
     def register_module(self, cls=None, **k): return cls if cls is not None else (lambda c: c)
@@ -91,7 +95,9 @@ def _load_official():
     def module(name, **attrs):
         m = types.ModuleType(name); m.__dict__.update(attrs); m.__path__ = []; mods[name] = m; return m
     built = lambda cfg: copy.deepcopy(cfg["module"])
-    module("mmcv"); module("mmcv.runner", auto_fp16=_passthrough, force_fp32=_passthrough, load_checkpoint=None, BaseModule=_BaseModule)
+    module("mmcv"); module("mmcv.runner", auto_fp16=_passthrough, force_fp32=_passthrough, load_checkpoint=None, BaseModule=_BaseModule, Hook=_Hook)
+    module("mmcv.parallel", is_module_wrapper=lambda m: True)
+    module("openmixup.core"); module("openmixup.core.hooks"); module("openmixup.core.hooks.registry", HOOKS=_Registry())
     module("mmcv.cnn", ConvModule=_ConvModule, constant_init=_constant_init, kaiming_init=None, normal_init=_normal_init)
     module("openmixup"); module("openmixup.utils", print_log=lambda *a, **k: None)
     module("openmixup.models", builder=None); module("openmixup.models.registry", MODELS=_Registry(), HEADS=_Registry())
@@ -107,7 +113,8 @@ def _load_official():
             sys.modules[name] = m
             exec(compile(z.read(path).decode(), f"openmixup-0.2.9/{path}", "exec"), m.__dict__)
             out[name] = m
-    return out["openmixup.models.classifiers.automix"].AutoMixup, out["openmixup.models.heads.pmix_block"].PixelMixBlock
+    return (out["openmixup.models.classifiers.automix"].AutoMixup, out["openmixup.models.heads.pmix_block"].PixelMixBlock,
+            out["openmixup.core.hooks.momentum_hook"].CosineScheduleHook)
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +122,7 @@ def official(): return _load_official()
 
 
 def _pair(official, dataset, lam_margin, mask_adjust=0.0):
-    AutoMixup, PixelMixBlock = official
+    AutoMixup, PixelMixBlock, _ = official
     cfg = resolve_config(dataset=dataset, method="automix", lam_margin=lam_margin, mask_adjust=mask_adjust)
     torch.manual_seed(0)
     ours = AutoMix.from_config(create_model(cfg.backbone, 10), cfg)
@@ -188,3 +195,14 @@ def test_step_equals_official(official, dataset, lam_margin, mask_adjust):
     sd = ours.state_dict()
     for n, t in list(off.named_parameters()) + list(off.named_buffers()):
         torch.testing.assert_close(t, sd[ours_name(n)], atol=1e-5, rtol=1e-5, msg=lambda m, k=n: f"{k}: {m}")
+
+
+@pytest.mark.parametrize("T", [5, 9, 10, 15, 333, 2000])
+def test_momentum_schedule_equals_official_hook(official, T):
+    "`momentum_schedule` against the official `CosineScheduleHook` as the AutoMix configs set it, at every iteration."
+    from types import SimpleNamespace as NS
+    hook = official[2](end_momentum=0.999999, adjust_scope=[0.1, 1.0], warming_up="constant")
+    model = NS(base_momentum=0.999, momentum=0.999)
+    for t in range(T):
+        hook.before_train_iter(NS(iter=t, max_iters=T, model=NS(module=model)))
+        assert momentum_schedule(t, T, 0.999, 0.999999) == pytest.approx(model.momentum, abs=1e-15), t
