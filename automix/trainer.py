@@ -471,12 +471,13 @@ def _subset(ds, n, seed: int = 0):
     return sub
 
 def check_splits(cfg, train_ds, test_ds):
-    "Both splits hold images, the test split at least two classes, `folder`/`csv` the same classes in both; with `verify_images`, every image decodes."
+    "Both splits hold images, a `test_size` subset at least two classes, `folder`/`csv` the same classes in both; with `verify_images`, every image decodes."
     spec = get_spec(cfg.dataset)
     for name, ds in (("training", train_ds), ("test", test_ds)):
         if len(ds) == 0: raise DatasetNotFoundError(f"{cfg.dataset}: the {name} split under {cfg.data_root} is empty; expected layout: {spec.layout}")
     te = set(np.asarray(test_ds.targets).tolist())
-    if len(te) < 2: raise ConfigError(f"the test set holds one class only ({len(test_ds)} images): its top-1 says nothing; raise test_size")
+    if cfg.test_size is not None and len(te) < 2:
+        raise ConfigError(f"the test subset holds one class only ({len(test_ds)} images): its top-1 says nothing; raise test_size")
     if cfg.dataset in ("folder", "csv"):
         tr = set(np.asarray(train_ds.targets).tolist()); cls = lambda s: sorted(train_ds.classes[i] for i in s)
         if tr != te: raise ConfigError(f"train and test hold different classes: only in train {cls(tr - te)}, only in test {cls(te - tr)}")
