@@ -264,7 +264,7 @@ def protocol_key(cfg: dict) -> str:
     "A short hash of a run's settings except its seed (and what does not change the computation): runs to average together share it."
     import hashlib
     from automix.trainer import MAY_CHANGE_ON_RESUME
-    d = {k: v for k, v in cfg.items() if k not in MAY_CHANGE_ON_RESUME + ("seed", "commit")}
+    d = {k: v for k, v in cfg.items() if k not in MAY_CHANGE_ON_RESUME + ("seed", "commit", "hardware")}
     return hashlib.sha1(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:8]
 
 def collect_runs(run_dirs) -> pd.DataFrame:

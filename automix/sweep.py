@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np, pandas as pd
 
 # %% auto #0
-__all__ = ['run_key', 'run_folder', 'is_done', 'run_sweep', 'paired_difference', 'sweep_table', 'main']
+__all__ = ['run_key', 'run_folder', 'is_done', 'run_sweep', 'paired_difference', 'sweep_table', 'cached_json', 'pipeline_shares',
+           'label_agreement_of_run', 'downstream_of_run', 'main']
 
 # %% ../nbs/09_sweep.ipynb #0d1665e9
 def run_key(cfg) -> str:
@@ -73,6 +74,77 @@ def sweep_table(run_dirs, metric: str = "final_top1", baseline: str = "vanilla")
                         diff_vs_vanilla=diff, ci_low=lo, ci_high=hi, s_per_epoch=g.s_per_epoch.median(),
                         cost_vs_vanilla=g.s_per_epoch.median() / base.s_per_epoch.median() if len(base) else np.nan))
     return pd.DataFrame(out).sort_values("mean", ascending=False).reset_index(drop=True)
+
+# %% ../nbs/09_sweep.ipynb #an000002
+def cached_json(d, name: str, compute):
+    "`compute()` once, kept in the run folder `d` as `name` (written atomically); later calls read it back."
+    f = Path(d, name)
+    if f.is_file(): return json.loads(f.read_text())
+    v = compute(); tmp = f.with_name(f".{name}.tmp"); tmp.write_text(json.dumps(v, indent=1)); tmp.replace(f)
+    return v
+
+def pipeline_shares(am, xb, ink):
+    "Visible and label shares of a trained Mix Block's mixes of `xb` (λ and partners drawn as in training), exactly from its weight maps."
+    import torch
+    from automix.metrics import visible_shares
+    with torch.no_grad():
+        z = am.encoder_k.forward_features(xb, am.mask_layer); s = am._scale(xb, z)
+        if am.variant == "adautomix":
+            K, lam, _, idx, _ = am._draw_ada(len(xb), xb.device)
+            return visible_shares(am.mix_block([z[i] for i in idx], lam, s), ink, idx, lam)
+        lam = float(torch.distributions.Beta(am.alpha, am.alpha).sample()); idx = torch.roll(torch.arange(len(xb)), 1)
+        m = am.mix_block(z, lam, idx, s)
+        return visible_shares(torch.cat([1 - m, m], 1), ink, [torch.arange(len(xb)), idx], [lam, 1 - lam])
+
+def label_agreement_of_run(d, keep_epochs=None, batches: int = 8, batch_size: int = 64) -> list[dict]:
+    "Visible digit share against label share on `batches` held-out `digits_clutter` batches: for a momentum pipeline at each kept epoch (`keep_epochs`, default: the run's), else once with the run's mixer (cached as `label_agreement.json`)."
+    import random, torch
+    from automix.data import load_clutter_split, get_spec
+    from automix.metrics import load_method, probe_visible, agreement
+    from automix.mixers import get_mixer
+    from automix.trainer import PIPELINES
+    d = Path(d); cfg = json.loads((d / "config.json").read_text()); m = cfg["method"]
+    if cfg["dataset"] != "digits_clutter": raise ValueError(f"{d}: label agreement needs digit masks, which only digits_clutter has (this run: {cfg['dataset']})")
+    if m in ("vanilla", "manifoldmix"): raise ValueError(f"{d}: {m} mixes no pixels, so no digit can be more or less visible")
+    def compute():
+        spec = get_spec("digits_clutter"); mean, std = torch.tensor(spec.mean).view(1, 3, 1, 1), torch.tensor(spec.std).view(1, 3, 1, 1)
+        xt, yt, ink = load_clutter_split("test", with_masks=True); xn = (xt - mean) / std
+        cks = [f"epoch{e}.pt" for e in str(keep_epochs or cfg.get("keep_epochs") or "").replace(" ", "").split(",") if (d / f"epoch{e}.pt").is_file()] if m in PIPELINES else ["last.pt"]
+        out = []
+        for ck in cks:
+            method, c, _ = load_method(d, ck); method.eval()
+            Vs, lams, vs, dropped = [], [], [], 0
+            for b in range(batches):
+                sl = slice(batch_size * b, batch_size * (b + 1)); torch.manual_seed(b)
+                if m in PIPELINES: V, lam, v = pipeline_shares(method, xn[sl], ink[sl])
+                else:
+                    mixer = get_mixer(m, alpha=c.alpha)
+                    V, lam, v, drop = probe_visible(lambda xx: mixer(xx, yt[sl], model=method.model), xn[sl], ink[sl], seed=b); dropped += drop
+                Vs.append(V.flatten()); lams.append(lam.flatten()); vs.append(v.flatten())
+            out.append(dict(method=m, checkpoint=ck.replace(".pt", ""), **agreement(torch.cat(Vs), torch.cat(lams), torch.cat(vs)), probe_dropped=dropped))
+        return out
+    return cached_json(d, "label_agreement.json", compute)
+
+def downstream_of_run(d, images: int = 500, device="cpu", data_root="data") -> dict:
+    "ECE (15 bins) with its reliability table, mean top-1 over the generated corruptions of the first `images` test images, and mean top-1 over occlusion ratios, of the run's evaluated network (cached as `downstream.json`)."
+    import torch
+    from torch.utils.data import DataLoader
+    from automix.data import get_dataset, get_spec
+    from automix.metrics import load_run, predict, ece, corruption_accuracy, occlusion_accuracy, reliability
+    from automix.trainer import _subset
+    d = Path(d)
+    def compute():
+        net, cfg, _ = load_run(d, device)
+        test_ds = _subset(get_dataset(cfg.dataset, data_root, "test"), cfg.test_size); spec = get_spec(cfg.dataset)   # what the run was tested on
+        test_dl = DataLoader(test_ds, 256)
+        lg, y = predict(net, test_dl, device); p = lg.softmax(-1)
+        xs, ys = zip(*(test_ds[i] for i in range(min(images, len(test_ds)))))
+        raw = (torch.stack(xs) * torch.tensor(spec.std).view(1, -1, 1, 1) + torch.tensor(spec.mean).view(1, -1, 1, 1)).clamp(0, 1)
+        corr = corruption_accuracy(net, raw, torch.as_tensor(ys), spec.mean, spec.std, device=device)
+        occ = occlusion_accuracy(net, test_dl, device=device)
+        return dict(ece=100 * ece(p, y), corruption_top1=float(corr.top1.mean()), occlusion_top1=float(occ.top1.mean()),
+                    reliability=reliability(p, y).to_dict("list"))
+    return cached_json(d, "downstream.json", compute)
 
 # %% ../nbs/09_sweep.ipynb #f99a71a3
 def _seeds(s: str) -> list[int]:

@@ -22,7 +22,7 @@ __all__ = ['PRESETS', 'ALPHAS', 'BACKBONE_OVERRIDES', 'METHOD_NAMES', 'PIPELINES
            'build_method', 'cosine_lr', 'make_optimizer', 'evaluate', 'save_checkpoint', 'load_checkpoint',
            'load_state', 'seed_everything', 'pick_device', 'DistEnv', 'compile_networks', 'amp_tools',
            'plot_learning_curve', 'save_sample_figure', 'summarize', 'check_splits', 'prepare_run', 'check_same_run',
-           'code_version', 'RunLocked', 'lock_run', 'train']
+           'code_version', 'hardware', 'RunLocked', 'lock_run', 'train']
 
 # %% ../nbs/05_trainer.ipynb #2121c677
 _CIFAR = dict(backbone="cifar_resnet18", epochs=400, batch_size=100, optimizer="sgd", lr=0.1, weight_decay=1e-4,
@@ -512,11 +512,18 @@ def check_same_run(saved: dict, cfg: TrainConfig, path):
                                + "; ".join(diff) + ". Use another out_dir for the new settings.")
 
 def code_version() -> str:
-    "The git commit of the code that runs (`-dirty` if it has uncommitted changes), or 'unknown' outside a git checkout."
+    "The git commit of the code that runs (`-dirty` if it has uncommitted changes); outside a git checkout (a copy sent to another machine) `$AUTOMIX_COMMIT` as its launcher set it, or 'unknown'."
     import subprocess
-    try: return subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=12"], cwd=Path(__file__).parent,
-                               capture_output=True, text=True, timeout=10).stdout.strip() or "unknown"
-    except Exception: return "unknown"
+    try: v = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=12"], cwd=Path(__file__).parent,
+                            capture_output=True, text=True, timeout=10).stdout.strip()
+    except Exception: v = ""
+    return v or os.environ.get("AUTOMIX_COMMIT") or "unknown"
+
+def hardware(device=None) -> str:
+    "What runs the training on `device`, for the record: the GPU's name, or the CPU with its thread count."
+    device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    if device.type == "cuda": return torch.cuda.get_device_name(device)
+    return f"cpu ({torch.get_num_threads()} threads)"
 
 class RunLocked(ConfigError):
     "Another live process is writing this run folder."
@@ -574,7 +581,7 @@ def train(cfg: TrainConfig | None = None, **overrides) -> dict:
             check_same_run(ck["config"], cfg, out / "last.pt")
             load_state(method, ck["method"], out / "last.pt"); opt.load_state_dict(ck["optimizer"])
             history, start = ck["history"], ck["epoch"]
-        if dist.rank == 0: (out / "config.json").write_text(json.dumps({**asdict(cfg), "commit": code_version()}, indent=1))
+        if dist.rank == 0: (out / "config.json").write_text(json.dumps({**asdict(cfg), "commit": code_version(), "hardware": hardware(device)}, indent=1))
         for epoch in range(start, cfg.epochs):
             epoch_seed = seed_everything(cfg.seed, epoch + 1)
             train_dl, test_dl = _loaders(cfg, epoch_seed, train_ds, test_ds, device, dist)

@@ -1,7 +1,7 @@
 """GPU step benchmark (prepared for a lent GPU; never needed by tests or CI): the CIFAR-style ResNet-18 AutoMix and
 vanilla steps at 32 px, batch 100, in fp32 and with bf16 autocast, on one CUDA device.
 
-python benchmarks/gpu_step_time.py [--iters 50]
+python benchmarks/gpu_step_time.py [--iters 50] [--device cuda]
 
 Prints the card's name and, per precision, seconds per step and the AutoMix / vanilla ratio. Record the output in
 benchmarks/README.md with the card's name.
@@ -19,20 +19,24 @@ def bench(kind, amp, iters, device):
     opt = torch.optim.SGD([p for p in mod.parameters() if p.requires_grad], lr=0.1, momentum=0.9)
     x, y = torch.randn(100, 3, 32, 32, device=device), torch.randint(0, 100, (100,), device=device)
     def step():
-        with torch.autocast("cuda", dtype=torch.bfloat16, enabled=amp):
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
             loss = mod.training_step(x, y)["loss"] if kind == "automix" else F.cross_entropy(mod(x), y)
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
         if kind == "automix": mod.after_step()
     for _ in range(10): step()
-    torch.cuda.synchronize(); t = time.perf_counter()
+    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
+    sync(); t = time.perf_counter()
     for _ in range(iters): step()
-    torch.cuda.synchronize()
+    sync()
     return (time.perf_counter() - t) / iters
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser(); ap.add_argument("--iters", type=int, default=50); a = ap.parse_args()
-    if not torch.cuda.is_available(): raise SystemExit("no CUDA device: this benchmark needs a GPU")
-    dev = torch.device("cuda"); print(f"{torch.cuda.get_device_name(dev)}, torch {torch.__version__}")
+    ap = argparse.ArgumentParser(); ap.add_argument("--iters", type=int, default=50)
+    ap.add_argument("--device", default="cuda", help="cpu only to check the script itself (python benchmarks/gpu_step_time.py --device cpu --iters 1)")
+    a = ap.parse_args(); dev = torch.device(a.device)
+    if dev.type == "cuda" and not torch.cuda.is_available(): raise SystemExit("no CUDA device: this benchmark needs a GPU")
+    if dev.type == "cuda": torch.backends.cudnn.benchmark = True
+    print(f"{torch.cuda.get_device_name(dev) if dev.type == 'cuda' else 'cpu'}, torch {torch.__version__}")
     for amp in (False, True):
         v, m = bench("vanilla", amp, a.iters, dev), bench("automix", amp, a.iters, dev)
         print(f"{'bf16' if amp else 'fp32'}: vanilla {v * 1e3:.1f} ms/step, automix {m * 1e3:.1f} ms/step, ratio {m / v:.2f}x")
