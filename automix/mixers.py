@@ -11,10 +11,17 @@ import math
 import numpy as np, torch, torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['MIXERS', 'MixOutput', 'mixup_loss', 'Mixer', 'check_batch', 'Mixup', 'rand_box', 'paste_box', 'CutMix', 'ManifoldMix',
-           'fmix_mask', 'FMix', 'ResizeMix', 'SmoothMix', 'saliency_peak', 'SaliencyMix', 'GridMix', 'AttentiveMix',
-           'input_saliency', 'graphcut_mask', 'transport_plan', 'transport_blocks', 'PuzzleMix', 'comix_energy',
-           'comix_labels', 'CoMixup', 'register_mixer', 'get_mixer', 'share_title', 'mixer_gallery']
+__all__ = ['MIXERS', 'optional', 'MixOutput', 'mixup_loss', 'Mixer', 'check_batch', 'Mixup', 'rand_box', 'paste_box', 'CutMix',
+           'ManifoldMix', 'fmix_mask', 'FMix', 'ResizeMix', 'SmoothMix', 'saliency_peak', 'SaliencyMix', 'GridMix',
+           'AttentiveMix', 'input_saliency', 'graphcut_mask', 'transport_plan', 'transport_blocks', 'PuzzleMix',
+           'comix_energy', 'comix_labels', 'CoMixup', 'register_mixer', 'get_mixer', 'share_title', 'mixer_gallery']
+
+# %% ../nbs/00_mixers.ipynb #opt00002
+def optional(module: str, extra: str, what: str):
+    "Import the optional dependency `module`, or fail in one line naming the extra that installs it."
+    import importlib
+    try: return importlib.import_module(module)
+    except ImportError: raise ImportError(f"{what} needs the '{module}' module, which the core install leaves out: pip install 'automix[{extra}]'") from None
 
 # %% ../nbs/00_mixers.ipynb #8b6ce218
 @dataclass
@@ -178,7 +185,10 @@ class SmoothMix(Mixer):
 # %% ../nbs/00_mixers.ipynb #38ecf9d6
 def saliency_peak(img) -> tuple[int, int]:
     "Row and column of the maximum of OpenCV's fine-grained static saliency of `img [C, H, W]` (any range)."
-    import cv2
+    cv2 = optional("cv2", "saliency", "SaliencyMix")
+    if not hasattr(cv2, "saliency"):
+        raise ImportError("SaliencyMix needs OpenCV's contrib module cv2.saliency, which this OpenCV lacks: "
+                          "pip install 'automix[saliency]' (opencv-contrib-python-headless; remove other OpenCV packages first)")
     a = img.detach().float().cpu()
     a = ((a - a.min()) / (a.max() - a.min() + 1e-8) * 255).byte().permute(1, 2, 0).numpy()
     if a.shape[2] == 1: a = np.repeat(a, 3, 2)
@@ -247,7 +257,7 @@ def _edge_diff(img, B):
 
 def graphcut_mask(s1, s2, d1, d2, lam, beta=1.2, gamma=0.5, eta=0.2, n_labels=3):
     "Partner share per block (values in {0, 1/(L−1), …, 1}) minimising saliency, prior and smoothness costs."
-    import gco
+    gco = optional("gco", "graphcut", "the graph cut of PuzzleMix and Co-Mixup")
     B = s1.shape[0]; scale = 1000.0 * B * B
     shares = np.linspace(0, 1, n_labels)
     p = np.array([math.comb(n_labels - 1, k) * (1 - lam) ** k * lam ** (n_labels - 1 - k) for k in range(n_labels)])
@@ -335,7 +345,7 @@ def comix_energy(cost, z, A=None, beta: float = 0.0, gamma: float = 0.0):
 # %% ../nbs/00_mixers.ipynb #d663a2c2
 def _cut_output(cost, counts, beta: float, soft: bool):
     "One output's labelling `[B, B, m]` by a graph cut over costs `[B, B, m]`; soft half-half labels when `soft`."
-    import gco
+    gco = optional("gco", "graphcut", "the graph cut of PuzzleMix and Co-Mixup")
     B, _, m = cost.shape
     if m == 1: return torch.ones(B, B, 1)
     used = torch.nonzero(counts > 0).flatten()

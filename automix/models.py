@@ -219,7 +219,8 @@ def external_model(name: str, num_classes: int, pretrained=None) -> HookedNet:
     "`timm:<model>` or `tv:<model>` as a `HookedNet` (pretrained: 'download', or a local file)."
     lib, arch = name.split(":", 1)
     if lib == "timm":
-        import timm
+        from automix.mixers import optional
+        timm = optional("timm", "timm", f"the backbone {name!r}")
         try: net = timm.create_model(arch, pretrained=str(pretrained) == "download", num_classes=num_classes)
         except Exception as e:
             if str(pretrained) == "download": raise RuntimeError(_no_download(arch, e)) from None

@@ -6,7 +6,7 @@ Docs: https://automix-dev.github.io/automix/trainer.html.md"""
 
 # %% ../nbs/05_trainer.ipynb #70d11d45
 from __future__ import annotations
-import dataclasses, json, math, os, random, time, datetime
+import dataclasses, json, math, os, random, tempfile, time, datetime
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F, torchvision
@@ -20,7 +20,7 @@ from .models import create_model, MODELS, known_backbone
 __all__ = ['PRESETS', 'ALPHAS', 'BACKBONE_OVERRIDES', 'METHOD_NAMES', 'PIPELINES', 'MAY_CHANGE_ON_RESUME', 'TrainConfig',
            'method_names', 'ConfigError', 'resolve_config', 'check_backbone_name', 'Method', 'Supervised',
            'build_method', 'cosine_lr', 'make_optimizer', 'evaluate', 'save_checkpoint', 'load_checkpoint',
-           'load_state', 'seed_everything', 'pick_device', 'DistEnv', 'compile_networks', 'amp_tools',
+           'load_state', 'seed_everything', 'pick_device', 'show_progress', 'DistEnv', 'compile_networks', 'amp_tools',
            'plot_learning_curve', 'save_sample_figure', 'summarize', 'check_splits', 'prepare_run', 'check_same_run',
            'code_version', 'hardware', 'RunLocked', 'lock_run', 'train']
 
@@ -334,6 +334,12 @@ def pick_device(device: str) -> torch.device:
     if d.type == "cuda" and not torch.cuda.is_available(): raise ConfigError("device 'cuda' asked for but no GPU is available")
     return d
 
+def show_progress(asked: bool, rank: int = 0, stream=None) -> bool:
+    "Progress bars when asked, on rank 0 only, and only where they redraw in place (a terminal or a notebook), not in a log file."
+    import sys
+    stream = sys.stderr if stream is None else stream
+    return bool(asked) and rank == 0 and (getattr(stream, "isatty", lambda: False)() or "ipykernel" in sys.modules)
+
 # %% ../nbs/05_trainer.ipynb #9b6a3f04
 @dataclass
 class DistEnv:
@@ -495,7 +501,7 @@ def prepare_run(cfg: TrainConfig) -> Path:
         raise ConfigError(f"{out} already holds a run; pass resume=True to continue it or choose another out_dir")
     try:
         out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".write_test"; probe.write_text(""); probe.unlink()
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".write_test"): pass   # a name of its own: sweeps share folders
     except OSError as e: raise ConfigError(f"cannot write to out_dir {out}: {e.strerror or e}") from None
     return out
 
@@ -512,12 +518,13 @@ def check_same_run(saved: dict, cfg: TrainConfig, path):
                                + "; ".join(diff) + ". Use another out_dir for the new settings.")
 
 def code_version() -> str:
-    "The git commit of the code that runs (`-dirty` if it has uncommitted changes); outside a git checkout (a copy sent to another machine) `$AUTOMIX_COMMIT` as its launcher set it, or 'unknown'."
+    "The commit of the code that runs: `$AUTOMIX_COMMIT` where a launcher set it (a copy sent to another machine, whose git metadata may be stale), else git's (`-dirty` with uncommitted changes), else 'unknown'."
     import subprocess
+    if os.environ.get("AUTOMIX_COMMIT"): return os.environ["AUTOMIX_COMMIT"]
     try: v = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=12"], cwd=Path(__file__).parent,
                             capture_output=True, text=True, timeout=10).stdout.strip()
     except Exception: v = ""
-    return v or os.environ.get("AUTOMIX_COMMIT") or "unknown"
+    return v or "unknown"
 
 def hardware(device=None) -> str:
     "What runs the training on `device`, for the record: the GPU's name, or the CPU with its thread count."
@@ -588,7 +595,7 @@ def train(cfg: TrainConfig | None = None, **overrides) -> dict:
             if dist.rank: seed_everything(cfg.seed * 7919 + dist.rank, epoch + 1)   # per-rank draws (mixing, augmentation)
             t0, sums, n = time.time(), {}, 0
             method.train()
-            bar = tqdm(train_dl, desc=f"epoch {epoch + 1}/{cfg.epochs}", leave=False, disable=not cfg.progress)
+            bar = tqdm(train_dl, desc=f"epoch {epoch + 1}/{cfg.epochs}", leave=False, disable=not show_progress(cfg.progress, dist.rank))
             for it, (x, y) in enumerate(bar):
                 for g in opt.param_groups:
                     g["lr"] = cosine_lr(epoch, cfg.epochs, g["base_lr"], g["min_lr"], epoch * steps_per_epoch + it,

@@ -68,9 +68,10 @@ def test_study_notebook(tmp_path):
     assert "ECE (%)" in (out / "downstream.md").read_text() and "| automix |" in (out / "heads.md").read_text()
     for f in ("study_curves.png", "label_agreement_mixes.png", "study_reliability.png"): assert (out / f).exists(), f
     for ck in out.glob("*/*.pt"): ck.unlink()                       # results travel without checkpoints
-    (out / "label_agreement.md").unlink(); (out / "downstream.md").unlink()
+    (out / "label_agreement.md").unlink(); (out / "downstream.md").unlink(); (out / "label_agreement_mixes.png").unlink()
     run_nb("study", tmp_path, methods="vanilla,automix,mixup,cutmix", **kw)
     assert (out / "label_agreement.md").read_text() == labels and (out / "downstream.md").exists()
+    assert (out / "label_agreement_mixes.png").exists()             # mixers that ignore the model need no checkpoint
 
 def test_byo_notebook(tmp_path):
     "Bring your own: AutoMix with a timm backbone on a generated image folder, end to end."

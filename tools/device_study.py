@@ -29,7 +29,10 @@ ALL = "vanilla,automix,mixup,cutmix,fmix,resizemix,saliencymix,manifoldmix,puzzl
 
 
 def runnable(methods):
-    "The methods whose optional libraries import here, and a line for each one left out."
+    "The methods whose optional libraries import here, and a line for each one left out; an unknown name stops here."
+    from automix.trainer import method_names
+    unknown = [m for m in methods if m not in method_names()]
+    if unknown: sys.exit(f"device_study.py: unknown method(s) {', '.join(unknown)}; choose from: {', '.join(method_names())}")
     ok, said = [], []
     for m in methods:
         try:
