@@ -11,10 +11,11 @@ import math
 import numpy as np, torch, torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['MIXERS', 'optional', 'MixOutput', 'mixup_loss', 'Mixer', 'check_batch', 'Mixup', 'rand_box', 'paste_box', 'CutMix',
-           'ManifoldMix', 'fmix_mask', 'FMix', 'ResizeMix', 'SmoothMix', 'saliency_peak', 'SaliencyMix', 'GridMix',
-           'AttentiveMix', 'input_saliency', 'graphcut_mask', 'transport_plan', 'transport_blocks', 'PuzzleMix',
-           'comix_energy', 'comix_labels', 'CoMixup', 'register_mixer', 'get_mixer', 'share_title', 'mixer_gallery']
+__all__ = ['MIXERS', 'optional', 'MixOutput', 'mixup_loss', 'soft_targets', 'Mixer', 'check_batch', 'Mixup', 'rand_box',
+           'paste_box', 'CutMix', 'ManifoldMix', 'fmix_mask', 'FMix', 'ResizeMix', 'SmoothMix', 'saliency_peak',
+           'SaliencyMix', 'GridMix', 'AttentiveMix', 'input_saliency', 'graphcut_mask', 'transport_plan',
+           'transport_blocks', 'PuzzleMix', 'comix_energy', 'comix_labels', 'CoMixup', 'register_mixer', 'get_mixer',
+           'MixupCutMix', 'share_title', 'mixer_gallery']
 
 # %% ../nbs/00_mixers.ipynb #opt00002
 def optional(module: str, extra: str, what: str):
@@ -47,6 +48,15 @@ def mixup_loss(logits, out: MixOutput, label_smoothing: float = 0.0):
     ce = lambda t: F.cross_entropy(logits.float(), t, reduction="none", label_smoothing=label_smoothing)
     lam = torch.as_tensor(out.lam, dtype=torch.float32, device=logits.device)
     return (lam * ce(out.y_a) + (1 - lam) * ce(out.y_b)).mean()
+
+# %% ../nbs/00_mixers.ipynb #sft00002
+def soft_targets(out: MixOutput, num_classes: int, smoothing: float = 0.0) -> torch.Tensor:
+    "The mixed labels of `out` as a `[N, num_classes]` distribution per output (rows sum to 1), optionally label-smoothed."
+    if out.weights is not None: t = out.weights.float() @ F.one_hot(out.y_a, num_classes).float().to(out.weights.device)
+    else:
+        lam = torch.as_tensor(out.lam, dtype=torch.float32, device=out.y_a.device).reshape(-1, 1)
+        t = lam * F.one_hot(out.y_a, num_classes).float() + (1 - lam) * F.one_hot(out.y_b, num_classes).float()
+    return t * (1 - smoothing) + smoothing / num_classes
 
 # %% ../nbs/00_mixers.ipynb #938084a2
 class Mixer:
@@ -472,6 +482,19 @@ def get_mixer(name: str, alpha: float = 1.0, **options) -> Mixer:
     "The mixer `name` with Beta parameter `alpha` and its own options."
     if name not in MIXERS: raise ValueError(f"unknown mixing method {name!r}; choose one of: {', '.join(sorted(MIXERS))}")
     return MIXERS[name](alpha=alpha, **options)
+
+# %% ../nbs/00_mixers.ipynb #mcm00002
+class MixupCutMix(Mixer):
+    "Per batch: CutMix (α = `cutmix_alpha`) with probability `switch_prob`, else Mixup (α = `mixup_alpha`) — timm's `Mixup` switch."
+    name = "mixup_cutmix"
+    def __init__(self, mixup_alpha: float = 0.8, cutmix_alpha: float = 1.0, switch_prob: float = 0.5):
+        if not 0 <= switch_prob <= 1: raise ValueError(f"switch_prob is a probability in [0, 1], got {switch_prob!r}")
+        self.mixup, self.cutmix, self.switch_prob = Mixup(mixup_alpha), CutMix(cutmix_alpha), float(switch_prob)
+        self.alpha = None
+    def __call__(self, x, y, model=None, lam: float | None = None, index=None) -> MixOutput:
+        use = self.cutmix if float(torch.rand(())) < self.switch_prob else self.mixup
+        return use(x, y, model=model, lam=lam, index=index)
+    def __repr__(self): return f"MixupCutMix(mixup_alpha={self.mixup.alpha}, cutmix_alpha={self.cutmix.alpha}, switch_prob={self.switch_prob})"
 
 # %% ../nbs/00_mixers.ipynb #0a29e8cd
 def share_title(w, k: int = 3) -> str:
