@@ -22,7 +22,7 @@ __all__ = ['PRESETS', 'ALPHAS', 'BACKBONE_OVERRIDES', 'METHOD_NAMES', 'PIPELINES
            'build_method', 'cosine_lr', 'make_optimizer', 'evaluate', 'save_checkpoint', 'load_checkpoint',
            'load_state', 'seed_everything', 'pick_device', 'show_progress', 'DistEnv', 'compile_networks', 'amp_tools',
            'plot_learning_curve', 'save_sample_figure', 'summarize', 'check_splits', 'prepare_run', 'check_same_run',
-           'code_version', 'hardware', 'RunLocked', 'lock_run', 'train']
+           'code_version', 'hardware', 'RunLocked', 'lock_run', 'export_model', 'load_exported', 'train']
 
 # %% ../nbs/05_trainer.ipynb #2121c677
 _CIFAR = dict(backbone="cifar_resnet18", epochs=400, batch_size=100, optimizer="sgd", lr=0.1, weight_decay=1e-4,
@@ -555,6 +555,36 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError: return False
     except PermissionError: return True
 
+# %% ../nbs/05_trainer.ipynb #exp00001
+def export_model(net: nn.Module, backbone: str, num_classes: int, path, **meta) -> Path:
+    "Write `net` as safetensors in its library's key layout (`tv:`/`timm:` backbones: the plain model's), atomically, with what `load_exported` needs."
+    from safetensors.torch import save_file
+    from automix.models import HookedNet
+    plain = net.net if isinstance(net, HookedNet) else net
+    lib, arch = backbone.split(":", 1) if ":" in backbone else ("automix", backbone)
+    state = {k: v.detach().cpu().contiguous().clone() for k, v in plain.state_dict().items()}
+    path = Path(path); tmp = path.with_name(path.name + ".tmp")
+    save_file(state, str(tmp), metadata={k: str(v) for k, v in dict(library=lib, arch=arch, num_classes=num_classes, **meta).items()})
+    os.replace(tmp, path)
+    return path
+
+def load_exported(path) -> nn.Module:
+    "The network in a `model.safetensors` written by `export_model`, rebuilt with its own library and loaded with `strict=True`, in eval mode."
+    from safetensors import safe_open
+    from safetensors.torch import load_file
+    try:
+        with safe_open(str(path), "pt") as f: meta = f.metadata() or {}
+    except Exception as e: raise RuntimeError(f"{path} is not a readable safetensors file: {e}") from None
+    if "library" not in meta: raise ValueError(f"{path} was not written by automix's export_model (its metadata names no library)")
+    n, arch = int(meta["num_classes"]), meta["arch"]
+    if meta["library"] == "tv": net = getattr(torchvision.models, arch)(num_classes=n)
+    elif meta["library"] == "timm":
+        from automix.mixers import optional
+        net = optional("timm", "timm", f"the backbone timm:{arch}").create_model(arch, pretrained=False, num_classes=n)
+    else: net = create_model(arch, n)
+    net.load_state_dict(load_file(str(path)), strict=True)
+    return net.eval()
+
 # %% ../nbs/05_trainer.ipynb #53b9066c
 def train(cfg: TrainConfig | None = None, **overrides) -> dict:
     "Train `cfg` (any field overridable by keyword); returns the summary and writes the run folder."
@@ -639,6 +669,8 @@ def train(cfg: TrainConfig | None = None, **overrides) -> dict:
             (out / "summary.json").write_text(json.dumps(summary, indent=1))
             plot_learning_curve(history, out / "learning_curve.png")
             save_sample_figure(method, test_ds, out / "mixed_samples.png", device)
+            export_model(method.eval_models()[""], cfg.backbone, train_ds.num_classes, out / "model.safetensors",
+                         method=cfg.method, dataset=cfg.dataset, commit=code_version())
         dist.close()
         return summary
     finally:
