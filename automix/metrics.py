@@ -187,10 +187,14 @@ def occlusion_accuracy(model, loader, ratios=tuple(np.round(np.arange(0, 1.01, 0
 # %% ../nbs/06_metrics.ipynb #a2e71612
 @torch.no_grad()
 def class_activation_map(model, x, classes):
-    "CAMs `[N, H, W]` in [0, 1] of a `StagedNet` for `classes [N]`, upsampled to the image."
+    "CAMs `[N, H, W]` in [0, 1] for `classes [N]`, upsampled to the image: the classifier's weights on the last stage's map (any `StagedNet`, or a timm/torchvision `HookedNet`)."
     was = model.training; model.eval()
-    f = model.forward_features(x)                                   # [N, C, h, w]
-    w = model.fc.weight[classes]                                    # [N, C]
+    f = model.forward_features(x)                                   # [N, C, h, w]: the last stage
+    fc = model.classifier
+    if fc.in_features != f.shape[1]:
+        raise ValueError(f"CAM needs a classifier that reads the last stage's channels: {type(model).__name__} has {f.shape[1]} channels there "
+                         f"but its classifier takes {fc.in_features} features")
+    w = fc.weight[classes]                                          # [N, C]
     cam = F.relu(torch.einsum("nc,nchw->nhw", w, f))[:, None]
     cam = F.interpolate(cam, size=x.shape[-2:], mode="bilinear", align_corners=False)[:, 0]
     lo, hi = cam.amin((1, 2), keepdim=True), cam.amax((1, 2), keepdim=True)
