@@ -10,13 +10,24 @@ import copy, math
 import torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.basics import patch
 from .mixblock import MixBlock, SAMixBlock, AdaMixBlock, mask_loss
-from .trainer import Method
 
 # %% auto #0
-__all__ = ['VARIANTS', 'HEADS', 'momentum_schedule', 'mixed_ce', 'decoupled_mixup_ce', 'no_repeat_perm', 'stage_channels',
-           'official_scale_factor', 'init_head_', 'WithHead', 'AutoMix', 'adjust_mask', 'grads_of', 'reference_step',
-           'reference_momentum_update', 'sample_figure', 'multi_mixed_ce', 'combine', 'adautomix_step',
-           'adautomix_figure']
+__all__ = ['VARIANTS', 'HEADS', 'Method', 'momentum_schedule', 'mixed_ce', 'decoupled_mixup_ce', 'no_repeat_perm',
+           'stage_channels', 'official_scale_factor', 'init_head_', 'WithHead', 'AutoMix', 'adjust_mask', 'grads_of',
+           'reference_step', 'reference_momentum_update', 'multi_mixed_ce', 'combine']
+
+# %% ../nbs/02_automix.ipynb #meth0001
+class Method(nn.Module):
+    "What a training loop needs from a method: one step's losses, its parameter groups, a hook after the optimiser step, and the networks to evaluate."
+    def forward(self, x, y): return self.training_step(x, y)   # so DistributedDataParallel can wrap a method
+    def training_step(self, x, y) -> dict: raise NotImplementedError
+    def param_groups(self, cfg=None) -> list[dict]: return [dict(params=[p for p in self.parameters() if p.requires_grad])]
+    def after_step(self): pass
+    def set_total_steps(self, total: int): self.total_steps = total
+    def eval_models(self) -> dict[str, nn.Module]: raise NotImplementedError
+    def networks(self) -> list[nn.Module]: return list({id(m): m for m in self.eval_models().values()}.values())
+    def sample_figure(self, x, y): return None   # a figure of what the method trains on, if it has one
+    unused_parameters = False   # True where some parameters get no gradient on some steps (DDP must then look for them)
 
 # %% ../nbs/02_automix.ipynb #59ae43b2
 def momentum_schedule(step: int, total: int, start: float = 0.999, end: float = 0.999999, warm: float = 0.1) -> float:
@@ -311,8 +322,9 @@ def reference_momentum_update(am: AutoMix):
     am.step += 1
 
 # %% ../nbs/02_automix.ipynb #a1818a9b
+@patch
 @torch.no_grad()
-def sample_figure(self, x, y, lams=(0.3, 0.5, 0.7), n: int = 4):
+def sample_figure(self: AutoMix, x, y, lams=(0.3, 0.5, 0.7), n: int = 4):
     "Sample, partner, Mix Block masks for `lams` and the mixed images, for `n` pairs (momentum-encoder features)."
     if self.variant == "adautomix": return self.adautomix_figure(x, n=n)
     import matplotlib.pyplot as plt
@@ -332,8 +344,6 @@ def sample_figure(self, x, y, lams=(0.3, 0.5, 0.7), n: int = 4):
     self.train(was); fig.tight_layout()
     return fig
 
-AutoMix.sample_figure = sample_figure
-
 # %% ../nbs/02_automix.ipynb #7713f530
 def multi_mixed_ce(logits, ys, lams):
     "`Σᵢ λᵢ·CE(logits, ys[i])` in float32: the mixed cross-entropy for any number of sources."
@@ -344,8 +354,9 @@ def combine(x, idx, m):
     return sum(x[i] * m[:, k:k + 1] for k, i in enumerate(idx))
 
 # %% ../nbs/02_automix.ipynb #79f4562c
+@patch
 @torch.no_grad()
-def _draw_ada(self, n: int, device):
+def _draw_ada(self: AutoMix, n: int, device):
     "K, λ and the K permutations for the generator's (mb) and the online encoder's (bb) mixes."
     K = int(torch.randint(2, self.mix_samples + 1, ())) if self.random_samples else self.mix_samples
     lam = torch.distributions.Beta(self.alpha, self.alpha).sample((K,))
@@ -356,7 +367,8 @@ def _draw_ada(self, n: int, device):
     own = torch.arange(n, device=device)
     return K, [lam[0].item(), 1 - lam[0].item()], [lam[1].item(), 1 - lam[1].item()], [own, perm(n, device=device)], [own, perm(n, device=device)]
 
-def adautomix_step(self, x, y) -> dict:
+@patch
+def adautomix_step(self: AutoMix, x, y) -> dict:
     "Losses of one AdAutoMix step: `loss` = cls + one + gen (adversarial on every `adv_every`-th step)."
     K, lam_mb, lam_bb, idx_mb, idx_bb = self._draw_ada(len(x), x.device)
     z = self._features(x)
@@ -384,11 +396,10 @@ def adautomix_step(self, x, y) -> dict:
     out["loss"] = out["cls"] + out["one"] + out["gen"]
     return out
 
-AutoMix._draw_ada, AutoMix.adautomix_step = _draw_ada, adautomix_step
-
 # %% ../nbs/02_automix.ipynb #66283185
+@patch
 @torch.no_grad()
-def adautomix_figure(self, x, lams=(0.5, 0.3, 0.2), n: int = 4):
+def adautomix_figure(self: AutoMix, x, lams=(0.5, 0.3, 0.2), n: int = 4):
     "Sources, the generator's weight maps for `lams` and the mixed image, for `n` groups (momentum-encoder features)."
     import matplotlib.pyplot as plt
     was = self.training; self.eval()
@@ -407,5 +418,3 @@ def adautomix_figure(self, x, lams=(0.5, 0.3, 0.2), n: int = 4):
             if r == 0: ax.set_title(t, fontsize=7)
     self.train(was); fig.tight_layout()
     return fig
-
-AutoMix.adautomix_figure = adautomix_figure

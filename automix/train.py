@@ -45,6 +45,8 @@ HELP = dict(
     sync_bn="synchronised batch norm across processes", compile="torch.compile the networks (same numbers within float tolerance)",
     verify_images="decode every image of both splits before training", dump_rank_state="every rank writes rank<r>.pt at the end",
     keep_epochs="also keep the weights after these epochs, e.g. 50,100 (epoch<N>.pt)", eval_every="test every N epochs and in each of the last 10",
+    log="csv: metrics.csv only; tensorboard: also TensorBoard events in out_dir/tensorboard",
+    log_images_every="tensorboard: the figure of mixed samples every N epochs (0: never)",
 )
 
 def choices() -> dict:
@@ -52,7 +54,7 @@ def choices() -> dict:
     from automix.data import DATASETS
     from automix.trainer import method_names
     return dict(dataset=sorted(DATASETS), method=method_names(), optimizer=["sgd", "adamw"], amp=["none", "bf16", "fp16"],
-                heads=["official", "shared"], mask_adjust_lam=["mb", "bb"])
+                heads=["official", "shared"], mask_adjust_lam=["mb", "bb"], log=["csv", "tensorboard"])
 
 # %% ../nbs/08_cli.ipynb #cli00002
 def _parser() -> argparse.ArgumentParser:

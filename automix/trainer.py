@@ -15,14 +15,16 @@ from tqdm.auto import tqdm
 from .mixers import get_mixer, mixup_loss, share_title, MIXERS
 from .data import get_dataset, get_spec, check_files, verify_images, DatasetNotFoundError, DATASETS
 from .models import create_model, MODELS, known_backbone
+from .automix import Method          # the method interface lives below the trainer (notebook 02)
 
 # %% auto #0
 __all__ = ['PRESETS', 'ALPHAS', 'BACKBONE_OVERRIDES', 'METHOD_NAMES', 'PIPELINES', 'MAY_CHANGE_ON_RESUME', 'TrainConfig',
-           'method_names', 'ConfigError', 'resolve_config', 'check_backbone_name', 'Method', 'Supervised',
-           'build_method', 'cosine_lr', 'make_optimizer', 'evaluate', 'save_checkpoint', 'load_checkpoint',
-           'load_state', 'seed_everything', 'pick_device', 'show_progress', 'DistEnv', 'compile_networks', 'amp_tools',
+           'method_names', 'ConfigError', 'resolve_config', 'check_backbone_name', 'Supervised', 'build_method',
+           'cosine_lr', 'make_optimizer', 'evaluate', 'save_checkpoint', 'load_checkpoint', 'load_state',
+           'seed_everything', 'pick_device', 'show_progress', 'DistEnv', 'compile_networks', 'amp_tools',
            'plot_learning_curve', 'save_sample_figure', 'summarize', 'check_splits', 'prepare_run', 'check_same_run',
-           'code_version', 'hardware', 'RunLocked', 'lock_run', 'export_model', 'load_exported', 'train']
+           'code_version', 'hardware', 'RunLocked', 'lock_run', 'export_model', 'load_exported', 'TensorBoardLog',
+           'train']
 
 # %% ../nbs/05_trainer.ipynb #2121c677
 _CIFAR = dict(backbone="cifar_resnet18", epochs=400, batch_size=100, optimizer="sgd", lr=0.1, weight_decay=1e-4,
@@ -128,6 +130,8 @@ class TrainConfig:
     dump_rank_state: bool = False       # every rank writes rank<r>.pt at the end (to check that ranks agree)
     keep_epochs: str = ""               # e.g. "50,100": also keep the weights after these epochs as epoch<N>.pt (for analyses)
     eval_every: int = 1                 # test every N epochs, and after each of the last 10 (long studies: the test pass is costly)
+    log: str = "csv"                    # csv (metrics.csv only) | tensorboard (also TensorBoard events in out_dir/tensorboard)
+    log_images_every: int = 10          # tensorboard: the figure of mixed samples every N epochs (0: never)
 
 METHOD_NAMES = ("vanilla", "automix", "samix", "adautomix")
 PIPELINES = ("automix", "samix", "adautomix")   # the momentum-pipeline methods (notebook 02_automix)
@@ -196,6 +200,8 @@ def resolve_config(cfg: TrainConfig | None = None, **overrides) -> TrainConfig:
     cfg.alpha = _num("alpha", cfg.alpha, float, 0) if cfg.method != "vanilla" else 0.0
     if cfg.min_lr > cfg.lr: raise ConfigError(f"min_lr ({cfg.min_lr}) must not exceed lr ({cfg.lr})")
     if cfg.amp not in ("none", "bf16", "fp16"): raise ConfigError(f"amp must be 'none', 'bf16' or 'fp16', got {cfg.amp!r}")
+    if cfg.log not in ("csv", "tensorboard"): raise ConfigError(f"log must be 'csv' or 'tensorboard', got {cfg.log!r}")
+    cfg.log_images_every = _num("log_images_every", cfg.log_images_every, int, 0, strict=False)
     for k in ("resume", "augment", "progress", "lam_concat", "mask_loss_anneal", "mix_shuffle_no_repeat", "full_momentum_forward",
               "channels_last", "sync_bn", "compile", "dump_rank_state", "verify_images"):
         setattr(cfg, k, _bool(k, getattr(cfg, k)))
@@ -221,17 +227,6 @@ def check_backbone_name(name: str):
         raise ConfigError(f"unknown torchvision model {arch!r}; e.g. {', '.join([m for m in torchvision.models.list_models() if arch[:4] in m][:8]) or 'resnet50'}")
 
 # %% ../nbs/05_trainer.ipynb #63297e2f
-class Method(nn.Module):
-    "What the training loop needs from a method."
-    def forward(self, x, y): return self.training_step(x, y)   # so DistributedDataParallel can wrap a method
-    def training_step(self, x, y) -> dict: raise NotImplementedError
-    def param_groups(self, cfg) -> list[dict]: return [dict(params=[p for p in self.parameters() if p.requires_grad])]
-    def after_step(self): pass
-    def set_total_steps(self, total: int): self.total_steps = total
-    def eval_models(self) -> dict[str, nn.Module]: raise NotImplementedError
-    def networks(self) -> list[nn.Module]: return list({id(m): m for m in self.eval_models().values()}.values())
-    def sample_figure(self, x, y): return None   # a figure of what the method trains on, if it has one
-
 class Supervised(Method):
     "A classifier trained on clean batches (`mixer=None`) or on batches mixed by a hand-crafted mixer."
     def __init__(self, model: nn.Module, mixer=None, label_smoothing: float = 0.0):
@@ -382,7 +377,8 @@ class DistEnv:
     def wrap(self, method, device):
         if self.world == 1: return method
         from torch.nn.parallel import DistributedDataParallel as DDP
-        return DDP(method, device_ids=[device.index] if device.type == "cuda" else None, find_unused_parameters=True)
+        return DDP(method, device_ids=[device.index] if device.type == "cuda" else None,
+                   find_unused_parameters=getattr(method, "unused_parameters", True))   # the scan costs a pass over the graph
 
     def broadcast_path(self, p: Path) -> Path:
         if self.world == 1: return p
@@ -507,7 +503,8 @@ def prepare_run(cfg: TrainConfig) -> Path:
 
 # %% ../nbs/05_trainer.ipynb #a7c2e101
 # Fields that may differ when a run is resumed: they do not change what the run computes.
-MAY_CHANGE_ON_RESUME = ("resume", "progress", "num_workers", "device", "out_dir", "dump_rank_state", "keep_epochs", "verify_images")
+MAY_CHANGE_ON_RESUME = ("resume", "progress", "num_workers", "device", "out_dir", "dump_rank_state", "keep_epochs", "verify_images",
+                        "log", "log_images_every")
 
 def check_same_run(saved: dict, cfg: TrainConfig, path):
     "Refuse to resume `path` under a configuration that differs from the one it was trained with, naming every field."
@@ -585,6 +582,33 @@ def load_exported(path) -> nn.Module:
     net.load_state_dict(load_file(str(path)), strict=True)
     return net.eval()
 
+# %% ../nbs/05_trainer.ipynb #tb000001
+class TensorBoardLog:
+    "TensorBoard events for a run (`log='tensorboard'`): an epoch's metrics, learning rates, the EMA coefficient, and figures of mixed samples."
+    def __init__(self, out, images_every: int = 10):
+        try: from torch.utils.tensorboard import SummaryWriter
+        except ImportError: raise ConfigError("log='tensorboard' needs the tensorboard package: pip install 'automix[tensorboard]'") from None
+        self.writer, self.images_every = SummaryWriter(str(Path(out) / "tensorboard")), images_every
+
+    def epoch(self, row: dict, opt, method, test_ds=None, device="cpu"):
+        "Log one epoch's `row` (as written to metrics.csv) and the state around it."
+        e, w = row["epoch"], self.writer
+        for k, v in row.items():
+            if k != "epoch" and isinstance(v, (int, float)) and math.isfinite(v): w.add_scalar(k.replace("train_", "train/", 1).replace("test_", "test/", 1), v, e)
+        for i, g in enumerate(opt.param_groups): w.add_scalar(f"lr/group{i}", g["lr"], e)
+        if hasattr(method, "momentum_start"):
+            from automix.automix import momentum_schedule
+            w.add_scalar("momentum/ema", momentum_schedule(int(method.step), method.total_steps, method.momentum_start, method.momentum_end), e)
+        if test_ds is not None and self.images_every and e % self.images_every == 0:
+            x, y = next(iter(DataLoader(test_ds, 16)))
+            was = method.training; method.eval()
+            fig = method.sample_figure(x.to(device), y.to(device)) if len(x) >= 2 else None
+            method.train(was)
+            if fig is not None: w.add_figure("mixed_samples", fig, e)     # closes the figure
+        w.flush()
+
+    def close(self): self.writer.close()
+
 # %% ../nbs/05_trainer.ipynb #53b9066c
 def train(cfg: TrainConfig | None = None, **overrides) -> dict:
     "Train `cfg` (any field overridable by keyword); returns the summary and writes the run folder."
@@ -619,6 +643,7 @@ def train(cfg: TrainConfig | None = None, **overrides) -> dict:
             load_state(method, ck["method"], out / "last.pt"); opt.load_state_dict(ck["optimizer"])
             history, start = ck["history"], ck["epoch"]
         if dist.rank == 0: (out / "config.json").write_text(json.dumps({**asdict(cfg), "commit": code_version(), "hardware": hardware(device)}, indent=1))
+        tb = TensorBoardLog(out, cfg.log_images_every) if cfg.log == "tensorboard" and dist.rank == 0 else None
         for epoch in range(start, cfg.epochs):
             epoch_seed = seed_everything(cfg.seed, epoch + 1)
             train_dl, test_dl = _loaders(cfg, epoch_seed, train_ds, test_ds, device, dist)
@@ -661,6 +686,7 @@ def train(cfg: TrainConfig | None = None, **overrides) -> dict:
                 if str(epoch + 1) in str(cfg.keep_epochs).replace(" ", "").split(","):
                     save_checkpoint(out / f"epoch{epoch + 1}.pt", dict(method=method.state_dict(), epoch=epoch + 1, config=asdict(cfg),
                                                                       classes=list(train_ds.classes), num_classes=train_ds.num_classes))
+                if tb is not None: tb.epoch(row, opt, method, test_ds, device)
                 if cfg.progress: print(f"epoch {epoch + 1}: loss {row['train_loss']:.3f}  top-1 {row.get('test_top1', float('nan')):.2f}%  ({row['epoch_time_s']:.1f} s)")
             dist.barrier()
         summary = {**summarize(history), "out_dir": str(out)}
@@ -671,6 +697,7 @@ def train(cfg: TrainConfig | None = None, **overrides) -> dict:
             save_sample_figure(method, test_ds, out / "mixed_samples.png", device)
             export_model(method.eval_models()[""], cfg.backbone, train_ds.num_classes, out / "model.safetensors",
                          method=cfg.method, dataset=cfg.dataset, commit=code_version())
+        if tb is not None: tb.close()
         dist.close()
         return summary
     finally:

@@ -4,24 +4,26 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-def study(out, methods, **env):
+def study(out, methods, *extra, **env):
     return subprocess.run([sys.executable, str(ROOT / "tools" / "device_study.py"), str(out), "--deadline", "400", "--margin", "0",
-                           "--workers", "2", "--smoke", "--seeds", "0", "--methods", methods],
+                           "--workers", "2", "--smoke", "--seeds", "0", "--methods", methods, *extra],
                           env={**os.environ, **env}, capture_output=True, text=True, timeout=600)
 
 def test_device_study_unknown_method(tmp_path):
     r = study(tmp_path / "s", "vanilla,nomix")
     assert r.returncode != 0 and "unknown method(s) nomix; choose from:" in r.stderr and "automix" in r.stderr
+    r = study(tmp_path / "s", "vanilla", "--set", "nofield=1")
+    assert r.returncode != 0 and "bad --set" in r.stderr and "nofield" in r.stderr
 
 def test_device_study_smoke(tmp_path):
-    r = study(tmp_path / "s", "vanilla,automix", AUTOMIX_COMMIT="cafe1234")
+    r = study(tmp_path / "s", "vanilla,automix", "--set", "lam_margin=0.1", AUTOMIX_COMMIT="cafe1234")
     assert r.returncode == 0, r.stdout + r.stderr
     runs = sorted((tmp_path / "s").glob("digits_clutter_*"))
     assert [d.name.split("_")[2] for d in runs] == ["automix", "vanilla"]
     for d in runs:
         assert (d / "summary.json").is_file() and (d / "downstream.json").is_file() and not (d / "FAILED").exists()
         cfg = json.loads((d / "config.json").read_text())
-        assert cfg["commit"] == "cafe1234" and cfg["hardware"].startswith("cpu")
+        assert cfg["commit"] == "cafe1234" and cfg["hardware"].startswith("cpu") and cfg["lam_margin"] == 0.1
     assert [r["checkpoint"] for r in json.loads((runs[0] / "label_agreement.json").read_text())] == ["epoch1", "epoch2"]
     back = tmp_path / "s" / "back"
     names = tarfile.open(back / "runs.tar.gz").getnames()

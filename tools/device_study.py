@@ -16,6 +16,8 @@ What it does, in order (each step prints one line):
    the momentum pipelines and PuzzleMix, which the study notebook's figures need) — each under the device tool's
    16 MiB per file.
 
+`--set FIELD=VALUE` (repeatable) changes a setting for every run: the ablations of the study (say `--methods automix
+--set mixblock_lr=0.1`) go to their own run folders, since a folder's name hashes every setting.
 `--smoke` runs the same machinery on tiny settings (2 epochs, 60 images) to test it here on the CPU.
 Every run's config.json records the commit (`$AUTOMIX_COMMIT`, set by the launcher) and the hardware.
 """
@@ -50,7 +52,7 @@ def worker(a, wid):
     from automix.trainer import train, resolve_config, RunLocked
     from automix.sweep import run_folder, is_done, label_agreement_of_run, downstream_of_run, _seeds
     seeds, methods = _seeds(a.seeds), a.methods.split(",")
-    kw = {**STUDY, **(SMOKE if a.smoke else {})}
+    kw = {**STUDY, **(SMOKE if a.smoke else {}), **dict(kv.split("=", 1) for kv in a.set)}
     dev = "cuda" if torch.cuda.is_available() else "cpu"
     for s in seeds:
         for m in methods:
@@ -104,12 +106,19 @@ def main():
     ap.add_argument("--deadline", type=float, required=True, help="seconds from now at which training stops")
     ap.add_argument("--margin", type=float, default=60, help="no run starts in the last MARGIN seconds before the deadline")
     ap.add_argument("--workers", type=int, default=14); ap.add_argument("--methods", default=ALL); ap.add_argument("--seeds", default="0-4")
+    ap.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                    help="change a setting for every run (an ablation: other settings get other run folders), e.g. mixblock_lr=0.1")
     ap.add_argument("--smoke", action="store_true"); ap.add_argument("--worker_id", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--start", type=float, help=argparse.SUPPRESS)
     a = ap.parse_args()
     a.out = str(Path(a.out).resolve())
     if a.worker_id is not None: return worker(a, a.worker_id)
     a.start = time.time()
+    bad = [kv for kv in a.set if "=" not in kv]
+    if bad: sys.exit(f"device_study.py: --set takes FIELD=VALUE, got {', '.join(bad)}")
+    from automix.trainer import resolve_config
+    try: resolve_config(dataset="digits_clutter", **dict(kv.split("=", 1) for kv in a.set))   # a bad field or value stops here
+    except (TypeError, ValueError) as e: sys.exit(f"device_study.py: bad --set: {e}")
     methods, said = runnable(a.methods.split(","))
     for s in said: print(s, flush=True)
     print(f"commit {os.environ.get('AUTOMIX_COMMIT', '(AUTOMIX_COMMIT not set)')}; methods {','.join(methods)}; seeds {a.seeds}; "
@@ -117,7 +126,7 @@ def main():
     Path(a.out).mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONUNBUFFERED": "1"}
     args = [sys.executable, __file__, a.out, "--deadline", str(a.deadline), "--margin", str(a.margin), "--methods", ",".join(methods),
-            "--seeds", a.seeds, "--start", str(a.start)] + (["--smoke"] if a.smoke else [])
+            "--seeds", a.seeds, "--start", str(a.start)] + (["--smoke"] if a.smoke else []) + [x for kv in a.set for x in ("--set", kv)]
     procs = []
     for w in range(a.workers):
         procs.append(subprocess.Popen(args + ["--worker_id", str(w)], env=env)); time.sleep(0.5)
