@@ -12,7 +12,8 @@ from .trainer import TrainConfig, ConfigError, train as run_training
 from .data import DatasetNotFoundError
 
 # What a user can cause: each is reported in one line (exit status 2); `--debug` shows the traceback instead.
-USER_ERRORS = (ConfigError, DatasetNotFoundError, ValueError, FileNotFoundError, OSError, FloatingPointError, RuntimeError)
+USER_ERRORS = (ConfigError, DatasetNotFoundError, ValueError, FileNotFoundError, OSError, FloatingPointError, RuntimeError,
+               ImportError)   # an optional extra that is not installed: its message names the pip command
 
 # One line of help per TrainConfig field (a test checks that every field has one).
 HELP = dict(
