@@ -8,6 +8,7 @@ import copy, math
 import torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.basics import patch
 from .mixblock import MixBlock, SAMixBlock, AdaMixBlock, mask_loss
+from .mixing import evaluating, as_image
 
 # %% auto #0
 __all__ = ['VARIANTS', 'HEADS', 'Method', 'momentum_schedule', 'mixed_ce', 'decoupled_mixup_ce', 'no_repeat_perm',
@@ -65,9 +66,8 @@ def stage_channels(model, stage: int, size: int = 64) -> int:
     "Channels of `model.forward_features(·, stage)`: declared by the model, or found by a dry run in eval mode."
     declared = getattr(model, "channels", None)
     if declared and declared[stage]: return declared[stage]
-    was = model.training; model.eval()
-    with torch.no_grad(): c = model.forward_features(torch.zeros(1, 3, size, size), stage).shape[1]
-    model.train(was)
+    with evaluating(model):
+        with torch.no_grad(): c = model.forward_features(torch.zeros(1, 3, size, size), stage).shape[1]
     return c
 
 # %% ../nbs/02_automix.ipynb #4ac8af06
@@ -91,14 +91,34 @@ class WithHead(nn.Module):
 
 class AutoMix(Method):
     "AutoMix (Liu et al., ECCV 2022): online encoder, momentum encoder and Mix Block, trained in one step."
-    def __init__(self, model, alpha: float = 2.0, mask_layer: int = 2, lam_concat: bool = False,
-                 momentum_start: float = 0.999, momentum_end: float = 0.999999, mask_loss_weight: float = 0.1,
-                 mask_loss_margin: float = 0.1, mask_loss_anneal: bool = False, lam_margin: float = 0.08,
-                 mix_shuffle_no_repeat: bool = False, switch_off: float = 0.0, mask_adjust: float = 0.0,
-                 mask_adjust_lam: str = "mb", full_momentum_forward: bool = True, heads: str = "official",
-                 mixblock_lr: float | None = None, mixblock_min_lr: float | None = None, upsample: str = "nearest",
-                 scale_factor: int | None = None, variant: str = "automix", eta: float = 0.5, mix_samples: int = 3,
-                 random_samples: bool = False, adv_beta: float = 0.3, adv_every: int = 2, mixup_ratio: float = 0.5):
+    def __init__(self,
+                 model,                                            # a StagedNet (or HookedNet): `stages`, `forward_features`, `classifier`
+                 alpha: float = 2.0,                               # λ ~ Beta(α, α) for the Mix Block's and the backbone's mixes
+                 mask_layer: int = 2,                              # the backbone stage whose features the Mix Block reads
+                 lam_concat: bool = False,                         # give λ to the Mix Block as an extra feature channel
+                 momentum_start: float = 0.999,                    # EMA coefficient of the momentum encoder at the first step
+                 momentum_end: float = 0.999999,                   # EMA coefficient at the last step (cosine schedule between)
+                 mask_loss_weight: float = 0.1,                    # weight of the mask loss
+                 mask_loss_margin: float = 0.1,                    # the mask loss ignores |1 − mean(mask) − λ| up to this
+                 mask_loss_anneal: bool = False,                   # anneal the mask-loss weight with the cosine schedule
+                 lam_margin: float = 0.08,                         # the backbone's λ within this of 0 or 1 mixes as plain Mixup
+                 mix_shuffle_no_repeat: bool = False,              # permutations that never pair a sample with itself
+                 switch_off: float = 0.0,                          # probability (× cosine annealing) of skipping the Mix Block's update; 0 = never (official)
+                 mask_adjust: float = 0.0,                         # probability of rescaling the backbone mask toward `mask_adjust_lam`
+                 mask_adjust_lam: str = "mb",                      # 'mb' (official: the Mix Block's λ) or 'bb' (the backbone's λ)
+                 full_momentum_forward: bool = True,               # the momentum encoder runs every stage on the clean batch (official)
+                 heads: str = "official",                          # 'official': one-hot + mixup head per encoder; 'shared': one head (ablation)
+                 mixblock_lr: float | None = None,                 # the Mix Block's learning rate (None: the backbone's)
+                 mixblock_min_lr: float | None = None,             # the Mix Block's final learning rate (None: the backbone's)
+                 upsample: str = "nearest",                        # mask to image size: 'nearest' (official) or 'bilinear'
+                 scale_factor: int | None = None,                  # mask upsampling factor (None: the official rule, else image side / feature side)
+                 variant: str = "automix",                         # 'automix', 'samix' (SAMix's Mix Block and losses) or 'adautomix'
+                 eta: float = 0.5,                                 # SAMix: weight of the decoupled term of the generator's loss
+                 mix_samples: int = 3,                             # AdAutoMix: images per mix
+                 random_samples: bool = False,                     # AdAutoMix: draw 2…mix_samples images per mix at random
+                 adv_beta: float = 0.3,                            # AdAutoMix: weight of the adversarial term
+                 adv_every: int = 2,                               # AdAutoMix: the adversarial update every N-th step
+                 mixup_ratio: float = 0.5):                        # AdAutoMix: share of the backbone's loss given to plain Mixup
         super().__init__()
         if not alpha > 0: raise ValueError(f"alpha must be > 0, got {alpha}")
         if not 0 <= switch_off <= 1: raise ValueError(f"switch_off is in [0, 1] (0: always train the Mix Block); got {switch_off}")
@@ -326,20 +346,19 @@ def sample_figure(self: AutoMix, x, y, lams=(0.3, 0.5, 0.7), n: int = 4):
     "Sample, partner, Mix Block masks for `lams` and the mixed images, for `n` pairs (momentum-encoder features)."
     if self.variant == "adautomix": return self.adautomix_figure(x, n=n)
     import matplotlib.pyplot as plt
-    was = self.training; self.eval()
-    n = min(n, len(x)); x = x[: 2 * n]; idx = torch.roll(torch.arange(len(x), device=x.device), 1)
-    z = self.encoder_k.forward_features(x, self.mask_layer); s = self._scale(x, z)
-    show = lambda t: ((t - t.min()) / (t.max() - t.min() + 1e-8)).permute(1, 2, 0).cpu().numpy()
-    fig, axs = plt.subplots(n, 2 + 2 * len(lams), figsize=(1.3 * (2 + 2 * len(lams)), 1.4 * n), squeeze=False)
-    for r in range(n):
-        cells = [(show(x[r]), "sample"), (show(x[idx[r]]), "partner")]
-        for lam in lams:
-            m = self.mix_block(z, lam, idx, s)
-            cells += [(m[r, 0].cpu().numpy(), f"mask λ={lam}"), (show(x[r] * (1 - m[r]) + x[idx[r]] * m[r]), "mixed")]
-        for ax, (img, t) in zip(axs[r], cells):
-            ax.imshow(img, vmin=0, vmax=1, cmap="viridis" if img.ndim == 2 else None); ax.axis("off")
-            if r == 0: ax.set_title(t, fontsize=7)
-    self.train(was); fig.tight_layout()
+    with evaluating(self):
+        n = min(n, len(x)); x = x[: 2 * n]; idx = torch.roll(torch.arange(len(x), device=x.device), 1)
+        z = self.encoder_k.forward_features(x, self.mask_layer); s = self._scale(x, z)
+        fig, axs = plt.subplots(n, 2 + 2 * len(lams), figsize=(1.3 * (2 + 2 * len(lams)), 1.4 * n), squeeze=False)
+        for r in range(n):
+            cells = [(as_image(x[r]), "sample"), (as_image(x[idx[r]]), "partner")]
+            for lam in lams:
+                m = self.mix_block(z, lam, idx, s)
+                cells += [(m[r, 0].cpu().numpy(), f"mask λ={lam}"), (as_image(x[r] * (1 - m[r]) + x[idx[r]] * m[r]), "mixed")]
+            for ax, (img, t) in zip(axs[r], cells):
+                ax.imshow(img, vmin=0, vmax=1, cmap="viridis" if img.ndim == 2 else None); ax.axis("off")
+                if r == 0: ax.set_title(t, fontsize=7)
+    fig.tight_layout()
     return fig
 
 # %% ../nbs/02_automix.ipynb #7713f530
@@ -400,19 +419,18 @@ def adautomix_step(self: AutoMix, x, y) -> dict:
 def adautomix_figure(self: AutoMix, x, lams=(0.5, 0.3, 0.2), n: int = 4):
     "Sources, the generator's weight maps for `lams` and the mixed image, for `n` groups (momentum-encoder features)."
     import matplotlib.pyplot as plt
-    was = self.training; self.eval()
-    K = len(lams); n = min(n, len(x)); x = x[: max(n, K)]; ar = torch.arange(len(x), device=x.device)
-    idx = [torch.roll(ar, -k) for k in range(K)]
-    z = self.encoder_k.forward_features(x, self.mask_layer); s = self._scale(x, z)
-    m = self.mix_block([z[i] for i in idx], list(lams), s)
-    mixed = combine(x, idx, m)
-    show = lambda t: ((t - t.min()) / (t.max() - t.min() + 1e-8)).permute(1, 2, 0).cpu().numpy()
-    fig, axs = plt.subplots(n, 2 * K + 1, figsize=(1.3 * (2 * K + 1), 1.4 * n), squeeze=False)
-    for r in range(min(n, len(x))):
-        cells = [(show(x[idx[k][r]]), f"source {k + 1}") for k in range(K)]
-        cells += [(m[r, k].cpu().numpy(), f"weight {k + 1}, λ={lams[k]}") for k in range(K)] + [(show(mixed[r]), "mixed")]
-        for ax, (img, t) in zip(axs[r], cells):
-            ax.imshow(img, vmin=0, vmax=1, cmap="viridis" if img.ndim == 2 else None); ax.axis("off")
-            if r == 0: ax.set_title(t, fontsize=7)
-    self.train(was); fig.tight_layout()
+    with evaluating(self):
+        K = len(lams); n = min(n, len(x)); x = x[: max(n, K)]; ar = torch.arange(len(x), device=x.device)
+        idx = [torch.roll(ar, -k) for k in range(K)]
+        z = self.encoder_k.forward_features(x, self.mask_layer); s = self._scale(x, z)
+        m = self.mix_block([z[i] for i in idx], list(lams), s)
+        mixed = combine(x, idx, m)
+        fig, axs = plt.subplots(n, 2 * K + 1, figsize=(1.3 * (2 * K + 1), 1.4 * n), squeeze=False)
+        for r in range(min(n, len(x))):
+            cells = [(as_image(x[idx[k][r]]), f"source {k + 1}") for k in range(K)]
+            cells += [(m[r, k].cpu().numpy(), f"weight {k + 1}, λ={lams[k]}") for k in range(K)] + [(as_image(mixed[r]), "mixed")]
+            for ax, (img, t) in zip(axs[r], cells):
+                ax.imshow(img, vmin=0, vmax=1, cmap="viridis" if img.ndim == 2 else None); ax.axis("off")
+                if r == 0: ax.set_title(t, fontsize=7)
+    fig.tight_layout()
     return fig

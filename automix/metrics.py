@@ -8,6 +8,7 @@ import dataclasses, io, json, math
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn.functional as F
 from PIL import Image
+from .mixers import evaluating
 
 # %% auto #0
 __all__ = ['PAPER_TOP1', 'predict', 'topk_accuracy', 'reliability', 'ece', 'corrupt', 'corruption_accuracy', 'cifar_c_accuracy',
@@ -19,13 +20,12 @@ __all__ = ['PAPER_TOP1', 'predict', 'topk_accuracy', 'reliability', 'ece', 'corr
 @torch.no_grad()
 def predict(model, loader, device="cpu", transform=None):
     "Logits `[N, K]` and labels `[N]` of `model` over `loader` (optionally transforming each batch first)."
-    was = model.training; model.eval()
-    outs, ys = [], []
-    for x, y in loader:
-        x = x.to(device)
-        if transform is not None: x = transform(x)
-        outs.append(model(x).float().cpu()); ys.append(torch.as_tensor(y))
-    model.train(was)
+    with evaluating(model):
+        outs, ys = [], []
+        for x, y in loader:
+            x = x.to(device)
+            if transform is not None: x = transform(x)
+            outs.append(model(x).float().cpu()); ys.append(torch.as_tensor(y))
     return torch.cat(outs), torch.cat(ys)
 
 def topk_accuracy(logits, y, ks=(1, 5)) -> dict:
@@ -186,17 +186,16 @@ def occlusion_accuracy(model, loader, ratios=tuple(np.round(np.arange(0, 1.01, 0
 @torch.no_grad()
 def class_activation_map(model, x, classes):
     "CAMs `[N, H, W]` in [0, 1] for `classes [N]`, upsampled to the image: the classifier's weights on the last stage's map (any `StagedNet`, or a timm/torchvision `HookedNet`)."
-    was = model.training; model.eval()
-    f = model.forward_features(x)                                   # [N, C, h, w]: the last stage
-    fc = model.classifier
-    if fc.in_features != f.shape[1]:
-        raise ValueError(f"CAM needs a classifier that reads the last stage's channels: {type(model).__name__} has {f.shape[1]} channels there "
-                         f"but its classifier takes {fc.in_features} features")
-    w = fc.weight[classes]                                          # [N, C]
-    cam = F.relu(torch.einsum("nc,nchw->nhw", w, f))[:, None]
-    cam = F.interpolate(cam, size=x.shape[-2:], mode="bilinear", align_corners=False)[:, 0]
-    lo, hi = cam.amin((1, 2), keepdim=True), cam.amax((1, 2), keepdim=True)
-    model.train(was)
+    with evaluating(model):
+        f = model.forward_features(x)                                   # [N, C, h, w]: the last stage
+        fc = model.classifier
+        if fc.in_features != f.shape[1]:
+            raise ValueError(f"CAM needs a classifier that reads the last stage's channels: {type(model).__name__} has {f.shape[1]} channels there "
+                             f"but its classifier takes {fc.in_features} features")
+        w = fc.weight[classes]                                          # [N, C]
+        cam = F.relu(torch.einsum("nc,nchw->nhw", w, f))[:, None]
+        cam = F.interpolate(cam, size=x.shape[-2:], mode="bilinear", align_corners=False)[:, 0]
+        lo, hi = cam.amin((1, 2), keepdim=True), cam.amax((1, 2), keepdim=True)
     return (cam - lo) / (hi - lo + 1e-8)
 
 def cam_box(cam, threshold: float):

@@ -8,7 +8,7 @@ import math
 import torch, torch.nn as nn, torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['lam_channel', 'MixBlock', 'mask_loss', 'SAMixBlock', 'AdaMixBlock']
+__all__ = ['lam_channel', 'attention_dims', 'small_init', 'MixBlock', 'mask_loss', 'SAMixBlock', 'AdaMixBlock']
 
 # %% ../nbs/01_mixblock.ipynb #d31e8825
 def lam_channel(z, value):
@@ -17,18 +17,24 @@ def lam_channel(z, value):
     return torch.cat([z, v.expand(len(z), 1, *z.shape[2:])], 1)
 
 # %% ../nbs/01_mixblock.ipynb #1008dc27
+def attention_dims(in_channels: int, reduction: int, lam_concat: bool, upsample: str) -> tuple[int, int]:
+    "A mask generator's input channels (with the λ channel) and attention width; `upsample` checked."
+    if upsample not in ("nearest", "bilinear"): raise ValueError(f"upsample must be 'nearest' or 'bilinear', got {upsample!r}")
+    return in_channels + int(lam_concat), max(in_channels // reduction, 1)
+
+def small_init(*convs):
+    "N(0, 0.01) weights and zero biases, as the official Mix Blocks start."
+    for conv in convs: nn.init.normal_(conv.weight, 0, 0.01); nn.init.zeros_(conv.bias)
+
 class MixBlock(nn.Module):
     "AutoMix's Mix Block: `mb(z, lam, index, scale_factor)` → partner-weight mask `[N, 1, h·s, w·s]` in (0, 1)."
     def __init__(self, in_channels: int, reduction: int = 2, use_scale: bool = True, lam_concat: bool = True,
                  upsample: str = "nearest"):
         super().__init__()
-        if upsample not in ("nearest", "bilinear"): raise ValueError(f"upsample must be 'nearest' or 'bilinear', got {upsample!r}")
-        c = in_channels + int(lam_concat)
-        self.inter = max(in_channels // reduction, 1)
-        self.qk = nn.Conv2d(c, self.inter, 1)     # one projection shared by query and key
-        self.value = nn.Conv2d(c, 1, 1)
+        c, self.inter = attention_dims(in_channels, reduction, lam_concat, upsample)
+        self.qk, self.value = nn.Conv2d(c, self.inter, 1), nn.Conv2d(c, 1, 1)    # one projection shared by query and key
         self.use_scale, self.lam_concat, self.upsample = use_scale, lam_concat, upsample
-        for conv in (self.qk, self.value): nn.init.normal_(conv.weight, 0, 0.01); nn.init.zeros_(conv.bias)
+        small_init(self.qk, self.value)
 
     def mask_logits(self, z, lam, index):
         "The low-resolution mask before the sigmoid, `[N, 1, h, w]`."
@@ -64,8 +70,7 @@ class SAMixBlock(nn.Module):
         self.query, self.key = nn.Conv2d(2 * in_channels, self.inter, 1), nn.Conv2d(2 * in_channels, self.inter, 1)
         self.value = nn.Sequential(nn.Conv2d(in_channels, self.inter, 1), nn.ELU(), nn.Conv2d(self.inter, 1, 1))
         self.use_scale, self.upsample, self.lam_concat = use_scale, upsample, False
-        for conv in self.modules():
-            if isinstance(conv, nn.Conv2d): nn.init.normal_(conv.weight, 0, 0.01); nn.init.zeros_(conv.bias)
+        small_init(*[m for m in self.modules() if isinstance(m, nn.Conv2d)])
 
     def mask_logits(self, z, lam, index):
         "Logits of the **sample's** weight at feature resolution, `[N, 1, h, w]`."
@@ -91,12 +96,10 @@ class AdaMixBlock(nn.Module):
     def __init__(self, in_channels: int, reduction: int = 2, use_scale: bool = True, lam_concat: bool = True,
                  upsample: str = "nearest"):
         super().__init__()
-        if upsample not in ("nearest", "bilinear"): raise ValueError(f"upsample must be 'nearest' or 'bilinear', got {upsample!r}")
-        c = in_channels + int(lam_concat)
-        self.inter = max(in_channels // reduction, 1)
+        c, self.inter = attention_dims(in_channels, reduction, lam_concat, upsample)
         self.query, self.key, self.value = nn.Conv2d(c, self.inter, 1), nn.Conv2d(c, self.inter, 1), nn.Conv2d(c, 1, 1)
         self.use_scale, self.lam_concat, self.upsample = use_scale, lam_concat, upsample
-        for conv in (self.query, self.key, self.value): nn.init.normal_(conv.weight, 0, 0.01); nn.init.zeros_(conv.bias)
+        small_init(self.query, self.key, self.value)
 
     def mask_logits(self, zs, lams):
         "Per-source logits at feature resolution, `[N, K, h, w]`."

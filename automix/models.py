@@ -87,7 +87,11 @@ def _no_download(arch, e) -> str:
 
 def torchvision_resnet(arch: str, num_classes: int, cifar_stem: bool = False, pretrained=None) -> StagedNet:
     "A torchvision ResNet/ResNeXt as a `StagedNet`."
-    net = torchvision.models.get_model(_TV[arch], weights=None, num_classes=1000 if pretrained else num_classes)
+    classes = 1000 if pretrained else num_classes
+    if _TV[arch] == "resnext101_32x4d":      # the paper's ResNeXt-101 (32×4d): torchvision registers only 32x8d and 64x4d
+        from torchvision.models.resnet import ResNet, Bottleneck
+        net = ResNet(Bottleneck, [3, 4, 23, 3], groups=32, width_per_group=4, num_classes=classes)
+    else: net = torchvision.models.get_model(_TV[arch], weights=None, num_classes=classes)
     if pretrained: _load_pretrained(net, pretrained, _TV[arch])
     if net.fc.out_features != num_classes: net.fc = nn.Linear(net.fc.in_features, num_classes)
     return _wrap_torchvision(net, num_classes, cifar_stem)

@@ -7,6 +7,7 @@ __all__ = ['USER_ERRORS', 'HELP', 'choices', 'parse_args', 'main']
 
 # %% ../nbs/08_cli.ipynb #c863c89b
 import argparse, dataclasses, json, sys, warnings
+from fastcore.docments import docments
 from pathlib import Path
 from .trainer import TrainConfig, ConfigError, train as run_training
 from .data import DatasetNotFoundError
@@ -15,38 +16,8 @@ from .data import DatasetNotFoundError
 USER_ERRORS = (ConfigError, DatasetNotFoundError, ValueError, FileNotFoundError, OSError, FloatingPointError, RuntimeError,
                ImportError)   # an optional extra that is not installed: its message names the pip command
 
-# One line of help per TrainConfig field (a test checks that every field has one).
-HELP = dict(
-    dataset="benchmark; choosing one picks the paper's protocol for it", method="vanilla, AutoMix or a variant, or a hand-crafted mixer",
-    backbone="network (also timm:<name> or tv:<name>)", epochs="training epochs", batch_size="global batch (split over processes)",
-    optimizer="optimiser", lr="base learning rate (cosine schedule)", min_lr="final learning rate of the cosine schedule",
-    weight_decay="weight decay", momentum="SGD momentum (the momentum encoder's EMA is --momentum_start/--momentum_end)",
-    warmup_epochs="linear warm-up, in epochs", alpha="λ ~ Beta(α, α) (preset: the paper's α per method and benchmark)",
-    label_smoothing="label smoothing of the cross-entropy", pretrained="weights: a local file, 'download' or 'none'",
-    seed="random seed (data order, initialisation, mixing draws)", data_root="folder holding the dataset in its official layout",
-    out_dir="run folder (default runs/<dataset>_<method>_s<seed>_<time>)", num_workers="data-loading processes",
-    device="auto, cpu or cuda[:N]", resume="continue the run in --out_dir from its last checkpoint",
-    train_size="train on a stratified, seeded subset of N images", test_size="test on a stratified, seeded subset of N images",
-    augment="the protocol's training augmentation", progress="progress bars",
-    mask_layer="AutoMix: the backbone stage whose features the Mix Block reads", lam_concat="AutoMix: give λ to the Mix Block as a channel",
-    momentum_start="AutoMix: EMA coefficient of the momentum encoder at the start", momentum_end="AutoMix: EMA coefficient at the end (cosine)",
-    mixblock_lr="AutoMix: the Mix Block's learning rate", mixblock_min_lr="AutoMix: the Mix Block's final learning rate",
-    mask_loss_weight="AutoMix: weight of the mask loss", mask_loss_anneal="AutoMix: anneal the mask-loss weight",
-    lam_margin="AutoMix: the backbone's λ within this of 0 or 1 mixes as plain Mixup",
-    mix_shuffle_no_repeat="AutoMix: permutations that never pair a sample with itself",
-    switch_off="AutoMix: probability (× cosine annealing) of skipping the Mix Block's update; 0 = never",
-    mask_adjust="AutoMix: probability of rescaling the backbone mask toward mask_adjust_lam",
-    mask_adjust_lam="AutoMix: mb (official: the Mix Block's λ) or bb (the backbone's λ)",
-    full_momentum_forward="AutoMix: the momentum encoder runs every stage on the clean batch (official)",
-    heads="AutoMix: official (one-hot + mixup head per encoder) or shared (one head; ablation)",
-    mix_samples="AdAutoMix: images per mix (2 or 3)", adv_beta="AdAutoMix: weight of the adversarial term",
-    amp="mixed precision (fp16 with gradient scaling)", channels_last="channels-last memory format",
-    sync_bn="synchronised batch norm across processes", compile="torch.compile the networks (same numbers within float tolerance)",
-    verify_images="decode every image of both splits before training", dump_rank_state="every rank writes rank<r>.pt at the end",
-    keep_epochs="also keep the weights after these epochs, e.g. 50,100 (epoch<N>.pt)", eval_every="test every N epochs and in each of the last 10",
-    log="csv: metrics.csv only; tensorboard: also TensorBoard events in out_dir/tensorboard",
-    log_images_every="tensorboard: the figure of mixed samples every N epochs (0: never)",
-)
+# One line of help per TrainConfig field: the comment written beside the field where it is declared (notebook 04a).
+HELP = {f.name: docments(TrainConfig)[f.name] for f in dataclasses.fields(TrainConfig)}
 
 def choices() -> dict:
     "The allowed values of the options that have a fixed set."

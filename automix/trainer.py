@@ -4,225 +4,24 @@
 
 # %% ../nbs/05_trainer.ipynb #70d11d45
 from __future__ import annotations
-import dataclasses, json, math, os, random, tempfile, time, datetime
-from dataclasses import dataclass, field, asdict
+import json, math, os, random, time
+from dataclasses import dataclass, asdict
 from pathlib import Path
-import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F, torchvision
-from torch.utils.data import DataLoader, Subset
+import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F
+from torch.utils.data import DataLoader, Subset, RandomSampler
 from tqdm.auto import tqdm
-from .mixers import get_mixer, mixup_loss, share_title, MIXERS
-from .data import get_dataset, get_spec, check_files, verify_images, DatasetNotFoundError, DATASETS
+from .mixers import get_mixer, mixup_loss, share_title, MIXERS, evaluating
+from .data import get_dataset, get_spec, check_files, verify_images, DatasetNotFoundError, DATASETS, SeededSampler, SeededItems, auto_workers, named_errors
 from .models import create_model, MODELS, known_backbone
 from .automix import Method          # the method interface lives below the trainer (notebook 02)
+from .config import *                # the configuration (notebook 04a) and the run folder (04b), re-exported here
+from .runs import *
+from .distributed import DistEnv
 
 # %% auto #0
-__all__ = ['PRESETS', 'ALPHAS', 'BACKBONE_OVERRIDES', 'METHOD_NAMES', 'PIPELINES', 'MAY_CHANGE_ON_RESUME', 'TrainConfig',
-           'method_names', 'ConfigError', 'resolve_config', 'check_backbone_name', 'Supervised', 'build_method',
-           'cosine_lr', 'make_optimizer', 'evaluate', 'save_checkpoint', 'load_checkpoint', 'load_state',
-           'seed_everything', 'pick_device', 'show_progress', 'DistEnv', 'compile_networks', 'amp_tools',
-           'plot_learning_curve', 'save_sample_figure', 'summarize', 'check_splits', 'prepare_run', 'check_same_run',
-           'code_version', 'hardware', 'RunLocked', 'lock_run', 'export_model', 'load_exported', 'TensorBoardLog',
-           'train']
-
-# %% ../nbs/05_trainer.ipynb #2121c677
-_CIFAR = dict(backbone="cifar_resnet18", epochs=400, batch_size=100, optimizer="sgd", lr=0.1, weight_decay=1e-4,
-              min_lr=0.0, alpha_group="cifar", automix=dict(lam_concat=False, momentum_end=0.999999, min_lr=0.05))
-_IMAGENET = dict(backbone="resnet18", epochs=100, batch_size=256, optimizer="sgd", lr=0.1, weight_decay=1e-4, min_lr=0.0,
-                 alpha_group="imagenet", automix=dict(lam_concat=True, momentum_end=0.99999, mask_loss_anneal=True,
-                                                      mixblock_lr=0.1, mixblock_min_lr=1e-3))
-_FINE = dict(backbone="resnet18", epochs=200, batch_size=16, optimizer="sgd", lr=0.001, weight_decay=5e-4, min_lr=0.0,
-             pretrained="download", alpha_group="fine",
-             automix=dict(lam_concat=True, momentum_end=0.99999, mask_loss_anneal=True, mixblock_lr=0.01,
-                          mixblock_min_lr=5e-4, mix_shuffle_no_repeat=True))
-PRESETS = {
-    "digits": dict(backbone="narrow_resnet10", epochs=15, batch_size=64, optimizer="sgd", lr=0.1, weight_decay=5e-4,
-                   min_lr=0.0, alpha_group="cifar",
-                   automix=dict(lam_concat=True, momentum_start=0.99, momentum_end=0.999, mixblock_lr=0.01,
-                                mixblock_min_lr=1e-3)),
-    "digits_clutter": dict(backbone="narrow_resnet10", epochs=200, batch_size=50, optimizer="sgd", lr=0.1, weight_decay=5e-4,
-                           min_lr=0.0, alpha_group="cifar",
-                           automix=dict(lam_concat=True, momentum_start=0.99, momentum_end=0.999, mixblock_lr=0.01,
-                                        mixblock_min_lr=1e-3)),
-    "cifar10": _CIFAR, "cifar100": _CIFAR,
-    "tiny_imagenet": {**_CIFAR, "lr": 0.2, "alpha_group": "tiny",
-                      "automix": dict(lam_concat=False, momentum_end=0.999999, min_lr=0.05, mixblock_lr=0.1, mixblock_min_lr=1e-3)},
-    "imagenet": _IMAGENET, "inat2017": _IMAGENET, "inat2018": _IMAGENET,
-    "places205": {**_IMAGENET, "alpha_group": "places"},
-    "cub200": _FINE, "aircraft": _FINE, "cars": _FINE,
-    # your own images (`folder`, `csv`): a fine-tuning recipe from scratch-or-pretrained ResNet-18 at 224 px
-    **{k: dict(backbone="resnet18", epochs=100, batch_size=32, optimizer="sgd", lr=0.01, weight_decay=5e-4, min_lr=0.0,
-               alpha_group="fine", automix=dict(lam_concat=True, momentum_end=0.99999, mixblock_lr=0.01, mixblock_min_lr=5e-4))
-       for k in ("folder", "csv")},
-}
-# α per method and benchmark group (PROTOCOLS.md); AutoMix uses 2 everywhere.
-ALPHAS = {
-    "mixup":       dict(cifar=1, tiny=1, imagenet=0.2, fine=0.2, places=0.2),
-    "cutmix":      dict(cifar=0.2, tiny=1, imagenet=1, fine=1, places=0.2),
-    "manifoldmix": dict(cifar=2, tiny=0.2, imagenet=0.2, fine=0.5, places=0.2),
-    "saliencymix": dict(cifar=0.2, tiny=1, imagenet=1, fine=0.2, places=0.2),
-    "fmix":        dict(cifar=0.2, tiny=1, imagenet=1, fine=0.2, places=0.2),
-    "puzzlemix":   dict(cifar=1, tiny=1, imagenet=1, fine=1, places=1),
-    "resizemix":   dict(cifar=1, tiny=1, imagenet=1, fine=1, places=1),
-    "attentivemix": dict(cifar=2, tiny=2, imagenet=2), "comixup": dict(cifar=2, tiny=2, imagenet=2),
-    "gridmix":     dict(cifar=0.2, tiny=0.2), "smoothmix": dict(cifar=0.2, tiny=0.2),
-    "automix":     dict(cifar=2, tiny=2, imagenet=2, fine=2, places=2),
-    "samix":       dict(cifar=2, tiny=2, imagenet=2, fine=2, places=2),
-    "adautomix":   dict(cifar=1, tiny=1, imagenet=1, fine=1, places=1),     # SPEC §3
-}
-
-# Where a backbone changes the protocol of a benchmark (PROTOCOLS.md): WRN-28-8 on CIFAR-100.
-BACKBONE_OVERRIDES = {("cifar100", "wrn28_8"): dict(lr=0.03, min_lr=0.0, weight_decay=1e-3, mask_layer=1)}
-
-# %% ../nbs/05_trainer.ipynb #0bc2adf7
-@dataclass
-class TrainConfig:
-    "Everything that defines a run; `None` fields are filled from the benchmark's preset."
-    dataset: str = "digits"
-    method: str = "automix"
-    backbone: str | None = None
-    epochs: int | None = None
-    batch_size: int | None = None
-    optimizer: str | None = None        # sgd | adamw
-    lr: float | None = None
-    min_lr: float | None = None
-    weight_decay: float | None = None
-    momentum: float = 0.9
-    warmup_epochs: float = 0.0
-    alpha: float | None = None
-    label_smoothing: float = 0.0
-    pretrained: str | None = None       # local weights file, "download", or "none" (None = the preset's)
-    seed: int = 0
-    data_root: str = "data"
-    out_dir: str | None = None
-    num_workers: int = 0
-    device: str = "auto"
-    resume: bool = False
-    train_size: int | None = None       # use only the first N training samples (tests, quick looks)
-    test_size: int | None = None
-    augment: bool = True
-    progress: bool = True
-    # AutoMix (SPEC §1–2); None = the preset's value
-    mask_layer: int | None = None
-    lam_concat: bool | None = None
-    momentum_start: float | None = None
-    momentum_end: float | None = None
-    mixblock_lr: float | None = None
-    mixblock_min_lr: float | None = None
-    mask_loss_weight: float = 0.1
-    mask_loss_anneal: bool | None = None
-    lam_margin: float = 0.08
-    mix_shuffle_no_repeat: bool | None = None
-    switch_off: float = 0.0             # official: 0 = always train the Mix Block; p > 0: with probability p·cos_annealing
-    mask_adjust: float = 0.0            # official: probability of rescaling the backbone mask toward mask_adjust_lam
-    mask_adjust_lam: str = "mb"         # "mb" (official: the Mix Block's λ) or "bb" (the backbone's λ)
-    full_momentum_forward: bool = True  # official: the momentum encoder runs every stage on the clean batch
-    heads: str = "official"             # "official": one-hot + mixup head per encoder; "shared": one head (ablation)
-    mix_samples: int = 3                # AdAutoMix: images per mix (2 or 3)
-    adv_beta: float = 0.3               # AdAutoMix: weight of the adversarial term
-    # scale and speed (the multi-process section below)
-    amp: str = "none"                   # none | bf16 | fp16 (autocast; fp16 with gradient scaling)
-    channels_last: bool = False
-    sync_bn: bool = False
-    compile: bool = False               # torch.compile the networks (same numbers within float tolerance)
-    verify_images: bool = False         # decode every image of both splits before training (slow for big sets)
-    dump_rank_state: bool = False       # every rank writes rank<r>.pt at the end (to check that ranks agree)
-    keep_epochs: str = ""               # e.g. "50,100": also keep the weights after these epochs as epoch<N>.pt (for analyses)
-    eval_every: int = 1                 # test every N epochs, and after each of the last 10 (long studies: the test pass is costly)
-    log: str = "csv"                    # csv (metrics.csv only) | tensorboard (also TensorBoard events in out_dir/tensorboard)
-    log_images_every: int = 10          # tensorboard: the figure of mixed samples every N epochs (0: never)
-
-METHOD_NAMES = ("vanilla", "automix", "samix", "adautomix")
-PIPELINES = ("automix", "samix", "adautomix")   # the momentum-pipeline methods (notebook 02_automix)
-
-def method_names(): return sorted(set(METHOD_NAMES) | set(MIXERS))
-
-# %% ../nbs/05_trainer.ipynb #2caffd39
-class ConfigError(ValueError):
-    "A training parameter has an impossible value."
-
-def _num(name, v, kind=float, low=None, strict=True, allow_none=False):
-    "Check that `v` is a number of `kind` above `low`; numeric strings are accepted."
-    if v is None and allow_none: return None
-    if isinstance(v, str):
-        try: v = kind(float(v)) if kind is int and float(v).is_integer() else kind(v)
-        except ValueError: raise ConfigError(f"{name} must be a number, got {v!r}") from None
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or (kind is int and not float(v).is_integer()) or not math.isfinite(v):
-        raise ConfigError(f"{name} must be {'an integer' if kind is int else 'a number'}, got {v!r}")
-    v = kind(v)
-    if low is not None and (v <= low if strict else v < low):
-        raise ConfigError(f"{name} must be {'>' if strict else '≥'} {low}, got {v!r}")
-    return v
-
-def _bool(name, v):
-    if isinstance(v, bool) or v is None: return v
-    if isinstance(v, str) and v.lower() in ("true", "false", "1", "0"): return v.lower() in ("true", "1")
-    if isinstance(v, int) and v in (0, 1): return bool(v)
-    raise ConfigError(f"{name} must be true or false, got {v!r}")
-
-# %% ../nbs/05_trainer.ipynb #1ca7ebcd
-def resolve_config(cfg: TrainConfig | None = None, **overrides) -> TrainConfig:
-    "Fill `None` fields of `cfg` (updated by `overrides`) from the benchmark's preset and validate every value."
-    cfg = dataclasses.replace(cfg or TrainConfig(), **overrides) if overrides else dataclasses.replace(cfg or TrainConfig())
-    names = {f.name for f in dataclasses.fields(TrainConfig)}
-    if cfg.dataset not in PRESETS: raise ConfigError(f"unknown dataset {cfg.dataset!r}; choose one of: {', '.join(sorted(PRESETS))}")
-    if cfg.method not in method_names(): raise ConfigError(f"unknown method {cfg.method!r}; choose one of: {', '.join(method_names())}")
-    preset = PRESETS[cfg.dataset]
-    extra = preset["automix"] if cfg.method in PIPELINES else {}
-    backbone = cfg.backbone or preset["backbone"]
-    for k, v in {**preset, **extra, **BACKBONE_OVERRIDES.get((cfg.dataset, backbone), {})}.items():
-        if k in names and getattr(cfg, k) is None: setattr(cfg, k, v)
-    if cfg.alpha is None:
-        cfg.alpha = ALPHAS.get(cfg.method, {}).get(preset["alpha_group"], 1.0) if cfg.method != "vanilla" else 0.0
-        if (cfg.dataset, backbone) == ("imagenet", "resnet18") and cfg.method in ("cutmix", "saliencymix", "fmix", "resizemix"):
-            cfg.alpha = 0.2                  # the paper's ResNet-18 ImageNet exception
-    if isinstance(cfg.pretrained, str) and cfg.pretrained.lower() in ("none", "false", ""): cfg.pretrained = None
-    if not known_backbone(cfg.backbone):
-        raise ConfigError(f"unknown backbone {cfg.backbone!r}; choose one of: {', '.join(sorted(MODELS))}, or timm:<name>, tv:<name>")
-    if cfg.optimizer not in ("sgd", "adamw"): raise ConfigError(f"optimizer must be 'sgd' or 'adamw', got {cfg.optimizer!r}")
-    for k in ("epochs", "batch_size"): setattr(cfg, k, _num(k, getattr(cfg, k), int, 0))
-    for k in ("train_size", "test_size"): setattr(cfg, k, _num(k, getattr(cfg, k), int, 0, allow_none=True))
-    cfg.seed, cfg.num_workers = _num("seed", cfg.seed, int, 0, strict=False), _num("num_workers", cfg.num_workers, int, 0, strict=False)
-    cfg.eval_every = _num("eval_every", cfg.eval_every, int, 0)
-    cfg.lr = _num("lr", cfg.lr, float, 0)
-    for k in ("min_lr", "weight_decay", "momentum", "warmup_epochs", "label_smoothing", "mask_loss_weight", "lam_margin"):
-        setattr(cfg, k, _num(k, getattr(cfg, k), float, 0, strict=False))
-    for k in ("mixblock_lr", "mixblock_min_lr", "momentum_start", "momentum_end"):
-        setattr(cfg, k, _num(k, getattr(cfg, k), float, 0, strict=False, allow_none=True))
-    for k in ("switch_off", "mask_adjust"):
-        setattr(cfg, k, _num(k, getattr(cfg, k), float, 0, strict=False))
-        if getattr(cfg, k) > 1: raise ConfigError(f"{k} is a probability in [0, 1], got {getattr(cfg, k)}")
-    if cfg.heads not in ("official", "shared"): raise ConfigError(f"heads must be 'official' or 'shared', got {cfg.heads!r}")
-    if cfg.mask_adjust_lam not in ("mb", "bb"): raise ConfigError(f"mask_adjust_lam must be 'mb' or 'bb', got {cfg.mask_adjust_lam!r}")
-    cfg.mix_samples = _num("mix_samples", cfg.mix_samples, int, 2, strict=False)
-    cfg.adv_beta = _num("adv_beta", cfg.adv_beta, float, 0, strict=False)
-    cfg.alpha = _num("alpha", cfg.alpha, float, 0) if cfg.method != "vanilla" else 0.0
-    if cfg.min_lr > cfg.lr: raise ConfigError(f"min_lr ({cfg.min_lr}) must not exceed lr ({cfg.lr})")
-    if cfg.amp not in ("none", "bf16", "fp16"): raise ConfigError(f"amp must be 'none', 'bf16' or 'fp16', got {cfg.amp!r}")
-    if cfg.log not in ("csv", "tensorboard"): raise ConfigError(f"log must be 'csv' or 'tensorboard', got {cfg.log!r}")
-    cfg.log_images_every = _num("log_images_every", cfg.log_images_every, int, 0, strict=False)
-    for k in ("resume", "augment", "progress", "lam_concat", "mask_loss_anneal", "mix_shuffle_no_repeat", "full_momentum_forward",
-              "channels_last", "sync_bn", "compile", "dump_rank_state", "verify_images"):
-        setattr(cfg, k, _bool(k, getattr(cfg, k)))
-    if cfg.mask_layer is not None: cfg.mask_layer = _num("mask_layer", cfg.mask_layer, int, 0, strict=False)
-    for k, hi, closed in (("label_smoothing", 1, False), ("momentum", 1, False), ("momentum_start", 1, True), ("momentum_end", 1, True)):
-        v = getattr(cfg, k)
-        if v is not None and (v > hi or (v == hi and not closed)):
-            raise ConfigError(f"{k} must be in [0, {hi}{']' if closed else ')'}, got {v}" + (" (SGD momentum; the EMA coefficient is momentum_start/momentum_end)" if k == "momentum" else ""))
-    if cfg.out_dir is not None and not str(cfg.out_dir).strip(): raise ConfigError("out_dir is empty; give a folder, or leave it out for runs/<dataset>_<method>_s<seed>_<time>")
-    if cfg.amp == "fp16" and pick_device(cfg.device).type == "cpu":
-        import warnings; warnings.warn("amp='fp16' on the CPU is very slow (measured ~90x slower than fp32 here); bf16 is the CPU choice", stacklevel=2)
-    check_backbone_name(cfg.backbone)
-    return cfg
-
-def check_backbone_name(name: str):
-    "A `timm:` / `tv:` name must exist in that library (checked before anything is built)."
-    lib, _, arch = str(name).partition(":")
-    if lib == "timm":
-        try: import timm
-        except ImportError: raise ConfigError("timm backbones need timm: pip install timm") from None
-        if not timm.is_model(arch): raise ConfigError(f"unknown timm model {arch!r}; e.g. {', '.join(timm.list_models(f'*{arch[:4]}*')[:8]) or 'resnet18, convnext_nano'}")
-    elif lib == "tv" and arch not in torchvision.models.list_models():
-        raise ConfigError(f"unknown torchvision model {arch!r}; e.g. {', '.join([m for m in torchvision.models.list_models() if arch[:4] in m][:8]) or 'resnet50'}")
+__all__ = ['Supervised', 'build_method', 'cosine_lr', 'make_optimizer', 'evaluate', 'seed_everything', 'show_progress',
+           'compile_networks', 'amp_tools', 'make_loaders', 'check_splits', 'Run', 'setup_run', 'train_epoch',
+           'record_epoch', 'finish_run', 'train']
 
 # %% ../nbs/05_trainer.ipynb #63297e2f
 class Supervised(Method):
@@ -280,37 +79,18 @@ def make_optimizer(cfg: TrainConfig, groups: list[dict]):
 @torch.no_grad()
 def evaluate(model: nn.Module, loader, device, all_reduce: bool = False) -> dict:
     "Top-1, top-5 (%) and mean cross-entropy of `model` over `loader` (summed over processes with `all_reduce`)."
-    was = model.training; model.eval()
-    n = c1 = c5 = loss = 0.0
-    for x, y in loader:
-        x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
-        out = model(x).float()
-        loss += F.cross_entropy(out, y, reduction="sum").item()
-        top = out.topk(min(5, out.shape[1]), 1).indices
-        c1 += (top[:, 0] == y).sum().item(); c5 += (top == y[:, None]).any(1).sum().item(); n += len(y)
-    model.train(was)
+    with evaluating(model):
+        n = c1 = c5 = loss = 0.0
+        for x, y in named_errors(loader):
+            x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
+            out = model(x).float()
+            loss += F.cross_entropy(out, y, reduction="sum").item()
+            top = out.topk(min(5, out.shape[1]), 1).indices
+            c1 += (top[:, 0] == y).sum().item(); c5 += (top == y[:, None]).any(1).sum().item(); n += len(y)
     if all_reduce:
         t = torch.tensor([n, c1, c5, loss], dtype=torch.float64, device=device)
         torch.distributed.all_reduce(t); n, c1, c5, loss = t.tolist()
     return dict(top1=100 * c1 / n, top5=100 * c5 / n, loss=loss / n)
-
-# %% ../nbs/05_trainer.ipynb #d8cfe046
-def save_checkpoint(path, state: dict):
-    "Write `state` atomically (temp file, fsync, rename)."
-    path = Path(path); tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as f:
-        torch.save(state, f); f.flush(); os.fsync(f.fileno())
-    os.replace(tmp, path)
-
-def load_checkpoint(path) -> dict:
-    "Read a checkpoint safely (`weights_only=True`), naming the file if it is corrupt."
-    try: return torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as e: raise RuntimeError(f"checkpoint {path} is corrupt or not a checkpoint: {e}") from None
-
-def load_state(module: nn.Module, state: dict, path):
-    "Load `state` into `module`, with an error that names the file when they do not fit."
-    try: module.load_state_dict(state)
-    except RuntimeError as e: raise RuntimeError(f"checkpoint {path} does not fit this model: {str(e)[:300]}") from None
 
 # %% ../nbs/05_trainer.ipynb #7b1d0f5e
 def seed_everything(seed: int, epoch: int = 0) -> int:
@@ -319,14 +99,6 @@ def seed_everything(seed: int, epoch: int = 0) -> int:
     random.seed(s); np.random.seed(s); torch.manual_seed(s)
     return s
 
-def pick_device(device: str) -> torch.device:
-    "'auto' picks CUDA when present, else the CPU; anything else is checked."
-    if device == "auto": return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    try: d = torch.device(device)
-    except RuntimeError: raise ConfigError(f"unknown device {device!r}; use 'auto', 'cpu' or 'cuda[:N]'") from None
-    if d.type == "cuda" and not torch.cuda.is_available(): raise ConfigError("device 'cuda' asked for but no GPU is available")
-    return d
-
 def show_progress(asked: bool, rank: int = 0, stream=None) -> bool:
     "Progress bars when asked, on rank 0 only, and only where they redraw in place (a terminal or a notebook), not in a log file."
     import sys
@@ -334,70 +106,6 @@ def show_progress(asked: bool, rank: int = 0, stream=None) -> bool:
     return bool(asked) and rank == 0 and (getattr(stream, "isatty", lambda: False)() or "ipykernel" in sys.modules)
 
 # %% ../nbs/05_trainer.ipynb #9b6a3f04
-@dataclass
-class DistEnv:
-    "Rank, world size and the few collective operations the loop needs (all no-ops for a single process)."
-    rank: int = 0
-    world: int = 1
-    local_rank: int = 0
-    restarted: bool = False
-
-    @classmethod
-    def from_env(cls):
-        e = os.environ
-        return cls(int(e.get("RANK", 0)), int(e.get("WORLD_SIZE", 1)), int(e.get("LOCAL_RANK", 0)),
-                   int(e.get("TORCHELASTIC_RESTART_COUNT", 0)) > 0)
-
-    def setup(self, device: torch.device) -> torch.device:
-        "Join the process group (nccl on CUDA, gloo otherwise); one GPU per local rank."
-        if self.world == 1: return device
-        import torch.distributed as td
-        if device.type == "cuda": device = torch.device("cuda", self.local_rank); torch.cuda.set_device(device)
-        backend = "nccl" if device.type == "cuda" else "gloo"
-        if td.is_initialized(): return device
-        e = os.environ
-        if e.get("TORCHELASTIC_USE_AGENT_STORE", "").lower() == "true":
-            # Key the process group by restart attempt: workers restarted by --max-restarts otherwise read the previous
-            # attempt's addresses from torchrun's store and fail to connect (seen with gloo; pytorch/pytorch#167288).
-            store = td.TCPStore(e["MASTER_ADDR"], int(e["MASTER_PORT"]), self.world, is_master=False)
-            prefix = f"automix/attempt{e.get('TORCHELASTIC_RESTART_COUNT', '0')}"
-            td.init_process_group(backend, store=td.PrefixStore(prefix, store), rank=self.rank, world_size=self.world)
-        else: td.init_process_group(backend)
-        return device
-
-    def check_batch(self, cfg, n_train: int):
-        if self.world == 1: return
-        if cfg.batch_size % self.world: raise ConfigError(f"batch_size {cfg.batch_size} (global) is not divisible by the world size {self.world}")
-        if n_train < cfg.batch_size:
-            raise ConfigError(f"the training set has {n_train} images, fewer than one global batch of {cfg.batch_size} "
-                              f"over {self.world} processes; lower batch_size or the number of processes")
-
-    def wrap(self, method, device):
-        if self.world == 1: return method
-        from torch.nn.parallel import DistributedDataParallel as DDP
-        return DDP(method, device_ids=[device.index] if device.type == "cuda" else None,
-                   find_unused_parameters=getattr(method, "unused_parameters", True))   # the scan costs a pass over the graph
-
-    def broadcast_path(self, p: Path) -> Path:
-        if self.world == 1: return p
-        obj = [str(p)]; torch.distributed.broadcast_object_list(obj, 0); return Path(obj[0])
-
-    def mean_dict(self, sums: dict, device) -> dict:
-        if self.world == 1: return sums
-        keys = sorted(sums); t = torch.tensor([sums[k] for k in keys], dtype=torch.float64, device=device)
-        torch.distributed.all_reduce(t); return dict(zip(keys, (t / self.world).tolist()))
-
-    def sync_buffers(self, module):
-        "Give every rank rank 0's buffers (batch-norm statistics, step counters), so the ranks' networks agree exactly."
-        if self.world > 1:
-            for b in module.buffers(): torch.distributed.broadcast(b, 0)
-
-    def barrier(self):
-        if self.world > 1: torch.distributed.barrier()
-
-    def close(self):
-        if self.world > 1 and torch.distributed.is_initialized(): torch.distributed.destroy_process_group()
-
 def compile_networks(method: Method):
     "`torch.compile` every network the method trains or evaluates, in place (parameter names, hence checkpoints, unchanged)."
     for net in method.networks(): net.compile()
@@ -411,52 +119,31 @@ def amp_tools(amp: str, device: torch.device):
     scaler = torch.amp.GradScaler("cuda") if amp == "fp16" and device.type == "cuda" else None
     return (lambda: torch.autocast(device.type, dtype=dtype)), scaler
 
-# %% ../nbs/05_trainer.ipynb #98afb7ba
-def plot_learning_curve(history: list[dict], path=None):
-    "Training loss and test top-1 per epoch, side by side; saved to `path` if given."
-    import matplotlib; import matplotlib.pyplot as plt, seaborn as sns
-    df = pd.DataFrame(history)
-    fig, (a, b) = plt.subplots(1, 2, figsize=(8, 3))
-    sns.lineplot(data=df, x="epoch", y="train_loss", ax=a, marker="o"); a.set_title("training loss")
-    accs = [c for c in df.columns if c.startswith("test_top1")]
-    name = lambda c: c[len("test_top1_"):] or ("one_k (reported)" if "test_top1_mix_k" in df else "top-1")   # AutoMix: four heads
-    long = df.rename(columns={c: name(c) for c in accs}).melt("epoch", [name(c) for c in accs], var_name="network", value_name="top-1 (%)")
-    sns.lineplot(data=long.dropna(), x="epoch", y="top-1 (%)", hue="network", ax=b, marker="o"); b.set_title("test top-1")
-    fig.tight_layout()
-    if path: fig.savefig(path, dpi=100); plt.close(fig)
-    return fig
-
-def save_sample_figure(method, ds, path, device, n: int = 16):
-    "Ask the method for its figure of mixed samples on the first `n` test images; save it if there is one."
-    import matplotlib.pyplot as plt
-    x, y = next(iter(DataLoader(ds, n)))
-    if len(x) < 2: return              # nothing to pair
-    method.eval()                      # a figure must not move batch-norm statistics
-    fig = method.sample_figure(x.to(device), y.to(device))
-    if fig is not None: fig.savefig(path, dpi=100); plt.close(fig)
-
-def summarize(history: list[dict]) -> dict:
-    "Final, best and median-of-last-10-epochs top-1 of every evaluated network."
-    df, out = pd.DataFrame(history), {}
-    for c in [c for c in df.columns if c.startswith("test_top1")]:
-        tag = c[len("test_top1"):]
-        out.update({f"final_top1{tag}": float(df[c].iloc[-1]), f"best_top1{tag}": float(df[c].max()),
-                    f"median10_top1{tag}": float(df[c].iloc[-10:].median())})
-    out["epochs"] = int(df["epoch"].iloc[-1]); out["train_time_s"] = float(df["epoch_time_s"].sum())
-    return out
-
 # %% ../nbs/05_trainer.ipynb #b6a4290b
-def _loaders(cfg, epoch_seed, train_ds, test_ds, device, dist=None):
-    g = torch.Generator().manual_seed(epoch_seed)
-    kw = dict(num_workers=cfg.num_workers, pin_memory=device.type == "cuda", persistent_workers=False)
-    if dist is None or dist.world == 1:
-        return (DataLoader(train_ds, cfg.batch_size, shuffle=True, drop_last=len(train_ds) > cfg.batch_size, generator=g, **kw),
-                DataLoader(test_ds, max(cfg.batch_size, 256), shuffle=False, **kw))
-    from torch.utils.data.distributed import DistributedSampler
-    sampler = DistributedSampler(train_ds, dist.world, dist.rank, shuffle=True, seed=epoch_seed, drop_last=True)
-    per_rank = cfg.batch_size // dist.world
-    return (DataLoader(train_ds, per_rank, sampler=sampler, drop_last=True, **kw),
-            DataLoader(Subset(test_ds, range(dist.rank, len(test_ds), dist.world)), max(per_rank, 256), shuffle=False, **kw))
+def make_loaders(cfg, train_ds, test_ds, device, dist=None):
+    """The training and test loaders, built once: `set_epoch(seed)` before each epoch fixes its order and augmentations.
+    Without worker processes the order comes from a generator reseeded each epoch (the main process draws the
+    augmentations from the seeded global generator); with workers, they persist and every sample carries its own seed
+    (`SeededSampler`), so a resumed epoch draws what the uninterrupted one drew."""
+    workers = auto_workers(train_ds, dist.local_world if dist else 1) if cfg.num_workers is None else cfg.num_workers
+    kw = dict(num_workers=workers, pin_memory=device.type == "cuda", persistent_workers=workers > 0)
+    world, rank = (dist.world, dist.rank) if dist else (1, 0)
+    if world == 1:
+        g = torch.Generator(); base = RandomSampler(train_ds, generator=g); per_rank = cfg.batch_size
+        drop = len(train_ds) > cfg.batch_size; test_part = test_ds
+    else:
+        from torch.utils.data.distributed import DistributedSampler
+        base = DistributedSampler(train_ds, world, rank, shuffle=True, seed=0, drop_last=True)
+        per_rank, drop = cfg.batch_size // world, True; test_part = Subset(test_ds, range(rank, len(test_ds), world))
+    if workers == 0: sampler, items, loader_gen = base, train_ds, (g if world == 1 else None)   # a fresh loader per epoch drew these
+    else: sampler, items, loader_gen = SeededSampler(base, rank=rank), SeededItems(train_ds), torch.Generator()  # (its own: no global draw)
+    train_dl = DataLoader(items, per_rank, sampler=sampler, drop_last=drop, generator=loader_gen, **kw)
+    test_dl = DataLoader(test_part, max(per_rank, 256), shuffle=False, **kw)
+    def set_epoch(seed: int):
+        if workers: sampler.set_epoch(seed)
+        elif world > 1: base.set_epoch(seed)
+        else: g.manual_seed(seed)
+    return train_dl, test_dl, set_epoch
 
 def _subset(ds, n, seed: int = 0):
     "A seeded subset of `n` items stratified by class: each class in proportion, and every class once where `n` allows."
@@ -484,128 +171,125 @@ def check_splits(cfg, train_ds, test_ds):
     if cfg.verify_images:
         for ds in (train_ds, test_ds): verify_images(ds)
 
-def prepare_run(cfg: TrainConfig) -> Path:
-    "Check that the data exists and choose the run folder, before anything expensive happens."
-    check_files(get_spec(cfg.dataset), cfg.data_root)
-    if cfg.out_dir is None:
-        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-        cfg.out_dir = f"runs/{cfg.dataset}_{cfg.method}_s{cfg.seed}_{stamp}"
-    out = Path(cfg.out_dir)
-    if (out / "last.pt").exists() and not cfg.resume:
-        raise ConfigError(f"{out} already holds a run; pass resume=True to continue it or choose another out_dir")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=out, prefix=".write_test"): pass   # a name of its own: sweeps share folders
-    except OSError as e: raise ConfigError(f"cannot write to out_dir {out}: {e.strerror or e}") from None
-    return out
 
-# %% ../nbs/05_trainer.ipynb #a7c2e101
-# Fields that may differ when a run is resumed: they do not change what the run computes.
-MAY_CHANGE_ON_RESUME = ("resume", "progress", "num_workers", "device", "out_dir", "dump_rank_state", "keep_epochs", "verify_images",
-                        "log", "log_images_every")
+# %% ../nbs/05_trainer.ipynb #run1c001
+@dataclass
+class Run:
+    "What a training run holds from its set-up to its end (one per process)."
+    cfg: TrainConfig
+    dist: DistEnv
+    device: torch.device
+    out: Path
+    train_ds: object
+    test_ds: object
+    method: Method
+    opt: torch.optim.Optimizer
+    step_fn: object                     # the method, or its DistributedDataParallel wrapper
+    autocast: object
+    scaler: object
+    train_dl: DataLoader
+    test_dl: DataLoader
+    set_epoch: object                   # set_epoch(seed) before each epoch (make_loaders)
+    history: list
+    start: int                          # the first epoch to run (> 0 when resuming)
+    tb: object = None
 
-def check_same_run(saved: dict, cfg: TrainConfig, path):
-    "Refuse to resume `path` under a configuration that differs from the one it was trained with, naming every field."
-    now = asdict(cfg)
-    diff = [f"{k}: {saved.get(k, '(not recorded)')!r} → {now[k]!r}" for k in now
-            if k not in MAY_CHANGE_ON_RESUME and saved.get(k, "(not recorded)") != now[k]]
-    if diff: raise ConfigError(f"{path} was trained with other settings; resuming would mix two runs. Differences: "
-                               + "; ".join(diff) + ". Use another out_dir for the new settings.")
+def setup_run(cfg: TrainConfig, dist: DistEnv, device: torch.device, out: Path) -> Run:
+    "Data, network, method, optimiser and loaders; a resumed run's state from `out/last.pt`; `config.json`."
+    seed_everything(cfg.seed)
+    tf = "default" if cfg.augment else get_spec(cfg.dataset).transforms("test")
+    train_ds = _subset(get_dataset(cfg.dataset, cfg.data_root, "train", transform=tf), cfg.train_size)
+    test_ds = _subset(get_dataset(cfg.dataset, cfg.data_root, "test"), cfg.test_size)
+    check_splits(cfg, train_ds, test_ds)                 # before any training: empty splits, classes, (decodes)
+    dist.check_batch(cfg, len(train_ds))
+    model = create_model(cfg.backbone, train_ds.num_classes, pretrained=cfg.pretrained)
+    if cfg.sync_bn and dist.world > 1: model = nn.SyncBatchNorm.convert_sync_batchnorm(model)
+    method = build_method(cfg, model).to(device)
+    if cfg.channels_last: method = method.to(memory_format=torch.channels_last)
+    if cfg.compile: compile_networks(method)
+    opt = make_optimizer(cfg, method.param_groups(cfg))
+    step_fn = dist.wrap(method, device)
+    autocast, scaler = amp_tools(cfg.amp, device)
+    train_dl, test_dl, set_epoch = make_loaders(cfg, train_ds, test_ds, device, dist)
+    method.set_total_steps(cfg.epochs * len(train_dl))
+    history, start = [], 0
+    if cfg.resume and (out / "last.pt").exists():
+        ck = load_checkpoint(out / "last.pt")
+        check_same_run(ck["config"], cfg, out / "last.pt")
+        load_state(method, ck["method"], out / "last.pt"); opt.load_state_dict(ck["optimizer"])
+        history, start = ck["history"], ck["epoch"]
+    if dist.rank == 0: (out / "config.json").write_text(json.dumps({**asdict(cfg), "commit": code_version(), "hardware": hardware(device)}, indent=1))
+    tb = TensorBoardLog(out, cfg.log_images_every) if cfg.log == "tensorboard" and dist.rank == 0 else None
+    return Run(cfg, dist, device, out, train_ds, test_ds, method, opt, step_fn, autocast, scaler, train_dl, test_dl, set_epoch,
+               history, start, tb)
 
-def code_version() -> str:
-    "The commit of the code that runs: `$AUTOMIX_COMMIT` where a launcher set it (a copy sent to another machine, whose git metadata may be stale), else git's (`-dirty` with uncommitted changes), else 'unknown'."
-    import subprocess
-    if os.environ.get("AUTOMIX_COMMIT"): return os.environ["AUTOMIX_COMMIT"]
-    try: v = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=12"], cwd=Path(__file__).parent,
-                            capture_output=True, text=True, timeout=10).stdout.strip()
-    except Exception: v = ""
-    return v or "unknown"
+# %% ../nbs/05_trainer.ipynb #run1c002
+def _kept(run) -> str:
+    return f"{run.out/'last.pt'} holds epoch {len(run.history)}, the last with finite metrics" if run.history else "no checkpoint was written yet"
 
-def hardware(device=None) -> str:
-    "What runs the training on `device`, for the record: the GPU's name, or the CPU with its thread count."
-    device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
-    if device.type == "cuda": return torch.cuda.get_device_name(device)
-    return f"cpu ({torch.get_num_threads()} threads)"
+def train_epoch(run: Run, epoch: int) -> dict:
+    "One epoch of steps (learning rate per step), then the test of every network the method names when due: the epoch's row."
+    cfg, dist, device, opt = run.cfg, run.dist, run.device, run.opt
+    steps_per_epoch = len(run.train_dl)
+    run.set_epoch(seed_everything(cfg.seed, epoch + 1))
+    if dist.rank: seed_everything(cfg.seed * 7919 + dist.rank, epoch + 1)   # per-rank draws (mixing, augmentation)
+    t0, sums, n = time.time(), {}, 0
+    run.method.train()
+    bar = tqdm(named_errors(run.train_dl), total=len(run.train_dl), desc=f"epoch {epoch + 1}/{cfg.epochs}", leave=False, disable=not show_progress(cfg.progress, dist.rank))
+    for it, (x, y) in enumerate(bar):
+        for g in opt.param_groups:
+            g["lr"] = cosine_lr(epoch, cfg.epochs, g["base_lr"], g["min_lr"], epoch * steps_per_epoch + it, cfg.warmup_epochs * steps_per_epoch)
+        x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
+        if cfg.channels_last: x = x.contiguous(memory_format=torch.channels_last)
+        with run.autocast(): losses = run.step_fn(x, y)
+        if not torch.isfinite(losses["loss"]):
+            raise FloatingPointError(f"non-finite loss at epoch {epoch + 1}, step {it}: { {k: float(v) for k, v in losses.items()} }; {_kept(run)}")
+        opt.zero_grad(set_to_none=True)
+        if run.scaler is None: losses["loss"].backward(); opt.step()
+        else: run.scaler.scale(losses["loss"]).backward(); run.scaler.step(opt); run.scaler.update()
+        run.method.after_step()
+        for k, v in losses.items(): sums[k] = sums.get(k, 0.0) + float(v.detach())
+        n += 1; bar.set_postfix(loss=f"{sums['loss'] / n:.3f}")
+    sums = dist.mean_dict(sums, device); dist.sync_buffers(run.method)
+    row = dict(epoch=epoch + 1, lr=opt.param_groups[0]["lr"], **{f"train_{k}": v / n for k, v in sums.items()})
+    due = (epoch + 1) % cfg.eval_every == 0 or epoch + 1 > cfg.epochs - 10
+    for tag, net in (run.method.eval_models().items() if due else ()):
+        row.update({f"test_{k}{tag}": v for k, v in evaluate(net, run.test_dl, device, all_reduce=dist.world > 1).items()})
+    row["epoch_time_s"] = time.time() - t0
+    bad = [k for k, v in row.items() if isinstance(v, float) and not math.isfinite(v)]
+    if bad: raise FloatingPointError(f"non-finite {', '.join(bad)} after epoch {epoch + 1}; stopped; {_kept(run)}")   # before metrics.csv or a checkpoint
+    return row
 
-class RunLocked(ConfigError):
-    "Another live process is writing this run folder."
+# %% ../nbs/05_trainer.ipynb #run1c003
+def record_epoch(run: Run, row: dict):
+    "Keep the epoch: rank 0 writes `metrics.csv` first (a checkpoint never runs ahead of it), then `last.pt` (and `epoch<N>.pt`)."
+    cfg, method, ds = run.cfg, run.method, run.train_ds
+    run.history.append(row)
+    if run.dist.rank == 0:
+        epoch, meta = row["epoch"], dict(config=asdict(cfg), classes=list(ds.classes), num_classes=ds.num_classes)
+        pd.DataFrame(run.history).to_csv(run.out / "metrics.csv", index=False)
+        save_checkpoint(run.out / "last.pt", dict(method=method.state_dict(), optimizer=run.opt.state_dict(), epoch=epoch,
+                                                  history=run.history, **meta))
+        if str(epoch) in str(cfg.keep_epochs).replace(" ", "").split(","):
+            save_checkpoint(run.out / f"epoch{epoch}.pt", dict(method=method.state_dict(), epoch=epoch, **meta))
+        if run.tb is not None: run.tb.epoch(row, run.opt, method, run.test_ds, run.device)
+        if cfg.progress: print(f"epoch {epoch}: loss {row['train_loss']:.3f}  top-1 {row.get('test_top1', float('nan')):.2f}%  ({row['epoch_time_s']:.1f} s)")
+    run.dist.barrier()
 
-def lock_run(out: Path) -> Path:
-    "Take `out/.lock` (holding our pid); a lock left by a process that no longer exists is taken over."
-    lock = Path(out) / ".lock"
-    for _ in range(3):
-        try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-            os.write(fd, f"{os.getpid()}\n".encode()); os.close(fd); return lock
-        except FileExistsError:
-            try: pid = int(lock.read_text().split()[0])
-            except (OSError, ValueError, IndexError): pid = None
-            if pid and pid != os.getpid() and _alive(pid):
-                raise RunLocked(f"{out} is being written by process {pid} (lock file {lock}); wait for it to finish or choose another out_dir")
-            lock.unlink(missing_ok=True)                # stale: its process is gone
-    raise RunLocked(f"could not take the lock {lock}")
-
-def _alive(pid: int) -> bool:
-    try: os.kill(pid, 0); return True
-    except ProcessLookupError: return False
-    except PermissionError: return True
-
-# %% ../nbs/05_trainer.ipynb #exp00001
-def export_model(net: nn.Module, backbone: str, num_classes: int, path, **meta) -> Path:
-    "Write `net` as safetensors in its library's key layout (`tv:`/`timm:` backbones: the plain model's), atomically, with what `load_exported` needs."
-    from safetensors.torch import save_file
-    from automix.models import HookedNet
-    plain = net.net if isinstance(net, HookedNet) else net
-    lib, arch = backbone.split(":", 1) if ":" in backbone else ("automix", backbone)
-    state = {k: v.detach().cpu().contiguous().clone() for k, v in plain.state_dict().items()}
-    path = Path(path); tmp = path.with_name(path.name + ".tmp")
-    save_file(state, str(tmp), metadata={k: str(v) for k, v in dict(library=lib, arch=arch, num_classes=num_classes, **meta).items()})
-    os.replace(tmp, path)
-    return path
-
-def load_exported(path) -> nn.Module:
-    "The network in a `model.safetensors` written by `export_model`, rebuilt with its own library and loaded with `strict=True`, in eval mode."
-    from safetensors import safe_open
-    from safetensors.torch import load_file
-    try:
-        with safe_open(str(path), "pt") as f: meta = f.metadata() or {}
-    except Exception as e: raise RuntimeError(f"{path} is not a readable safetensors file: {e}") from None
-    if "library" not in meta: raise ValueError(f"{path} was not written by automix's export_model (its metadata names no library)")
-    n, arch = int(meta["num_classes"]), meta["arch"]
-    if meta["library"] == "tv": net = getattr(torchvision.models, arch)(num_classes=n)
-    elif meta["library"] == "timm":
-        from automix.mixers import optional
-        net = optional("timm", "timm", f"the backbone timm:{arch}").create_model(arch, pretrained=False, num_classes=n)
-    else: net = create_model(arch, n)
-    net.load_state_dict(load_file(str(path)), strict=True)
-    return net.eval()
-
-# %% ../nbs/05_trainer.ipynb #tb000001
-class TensorBoardLog:
-    "TensorBoard events for a run (`log='tensorboard'`): an epoch's metrics, learning rates, the EMA coefficient, and figures of mixed samples."
-    def __init__(self, out, images_every: int = 10):
-        try: from torch.utils.tensorboard import SummaryWriter
-        except ImportError: raise ConfigError("log='tensorboard' needs the tensorboard package: pip install 'automix[tensorboard]'") from None
-        self.writer, self.images_every = SummaryWriter(str(Path(out) / "tensorboard")), images_every
-
-    def epoch(self, row: dict, opt, method, test_ds=None, device="cpu"):
-        "Log one epoch's `row` (as written to metrics.csv) and the state around it."
-        e, w = row["epoch"], self.writer
-        for k, v in row.items():
-            if k != "epoch" and isinstance(v, (int, float)) and math.isfinite(v): w.add_scalar(k.replace("train_", "train/", 1).replace("test_", "test/", 1), v, e)
-        for i, g in enumerate(opt.param_groups): w.add_scalar(f"lr/group{i}", g["lr"], e)
-        if hasattr(method, "momentum_start"):
-            from automix.automix import momentum_schedule
-            w.add_scalar("momentum/ema", momentum_schedule(int(method.step), method.total_steps, method.momentum_start, method.momentum_end), e)
-        if test_ds is not None and self.images_every and e % self.images_every == 0:
-            x, y = next(iter(DataLoader(test_ds, 16)))
-            was = method.training; method.eval()
-            fig = method.sample_figure(x.to(device), y.to(device)) if len(x) >= 2 else None
-            method.train(was)
-            if fig is not None: w.add_figure("mixed_samples", fig, e)     # closes the figure
-        w.flush()
-
-    def close(self): self.writer.close()
+def finish_run(run: Run) -> dict:
+    "`summary.json`, the learning curve, a figure of mixed samples and `model.safetensors`; returns the summary."
+    cfg, out = run.cfg, run.out
+    summary = {**summarize(run.history), "out_dir": str(out)}
+    if cfg.dump_rank_state: torch.save(run.method.state_dict(), out / f"rank{run.dist.rank}.pt")
+    if run.dist.rank == 0:
+        (out / "summary.json").write_text(json.dumps(summary, indent=1))
+        plot_learning_curve(run.history, out / "learning_curve.png")
+        save_sample_figure(run.method, run.test_ds, out / "mixed_samples.png", run.device)
+        export_model(run.method.eval_models()[""], cfg.backbone, run.train_ds.num_classes, out / "model.safetensors",
+                     method=cfg.method, dataset=cfg.dataset, commit=code_version())
+    if run.tb is not None: run.tb.close()
+    run.dist.close()
+    return summary
 
 # %% ../nbs/05_trainer.ipynb #53b9066c
 def train(cfg: TrainConfig | None = None, **overrides) -> dict:
@@ -614,89 +298,12 @@ def train(cfg: TrainConfig | None = None, **overrides) -> dict:
     dist = DistEnv.from_env()
     if dist.restarted: cfg.resume = True          # a worker restarted by torchrun continues from the last checkpoint
     device = dist.setup(pick_device(cfg.device))
-    out = prepare_run(cfg) if dist.rank == 0 else Path(cfg.out_dir or "")
-    out = dist.broadcast_path(out)
+    out = dist.broadcast_path(prepare_run(cfg) if dist.rank == 0 else Path(cfg.out_dir or ""))
     lock = lock_run(out) if dist.rank == 0 else None   # one writer per run folder
     try:
-        seed_everything(cfg.seed)
-        tf = "default" if cfg.augment else get_spec(cfg.dataset).transforms("test")
-        train_ds = _subset(get_dataset(cfg.dataset, cfg.data_root, "train", transform=tf), cfg.train_size)
-        test_ds = _subset(get_dataset(cfg.dataset, cfg.data_root, "test"), cfg.test_size)
-        check_splits(cfg, train_ds, test_ds)                 # before any training: empty splits, classes, (decodes)
-        dist.check_batch(cfg, len(train_ds))
-        model = create_model(cfg.backbone, train_ds.num_classes, pretrained=cfg.pretrained)
-        if cfg.sync_bn and dist.world > 1: model = nn.SyncBatchNorm.convert_sync_batchnorm(model)
-        method = build_method(cfg, model).to(device)
-        if cfg.channels_last: method = method.to(memory_format=torch.channels_last)
-        if cfg.compile: compile_networks(method)
-        opt = make_optimizer(cfg, method.param_groups(cfg))
-        step_fn = dist.wrap(method, device)
-        autocast, scaler = amp_tools(cfg.amp, device)
-        steps_per_epoch = len(_loaders(cfg, 0, train_ds, test_ds, device, dist)[0])
-        method.set_total_steps(cfg.epochs * steps_per_epoch)
-        history, start = [], 0
-        if cfg.resume and (out / "last.pt").exists():
-            ck = load_checkpoint(out / "last.pt")
-            check_same_run(ck["config"], cfg, out / "last.pt")
-            load_state(method, ck["method"], out / "last.pt"); opt.load_state_dict(ck["optimizer"])
-            history, start = ck["history"], ck["epoch"]
-        if dist.rank == 0: (out / "config.json").write_text(json.dumps({**asdict(cfg), "commit": code_version(), "hardware": hardware(device)}, indent=1))
-        tb = TensorBoardLog(out, cfg.log_images_every) if cfg.log == "tensorboard" and dist.rank == 0 else None
-        for epoch in range(start, cfg.epochs):
-            epoch_seed = seed_everything(cfg.seed, epoch + 1)
-            train_dl, test_dl = _loaders(cfg, epoch_seed, train_ds, test_ds, device, dist)
-            if dist.rank: seed_everything(cfg.seed * 7919 + dist.rank, epoch + 1)   # per-rank draws (mixing, augmentation)
-            t0, sums, n = time.time(), {}, 0
-            method.train()
-            bar = tqdm(train_dl, desc=f"epoch {epoch + 1}/{cfg.epochs}", leave=False, disable=not show_progress(cfg.progress, dist.rank))
-            for it, (x, y) in enumerate(bar):
-                for g in opt.param_groups:
-                    g["lr"] = cosine_lr(epoch, cfg.epochs, g["base_lr"], g["min_lr"], epoch * steps_per_epoch + it,
-                                        cfg.warmup_epochs * steps_per_epoch)
-                x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
-                if cfg.channels_last: x = x.contiguous(memory_format=torch.channels_last)
-                with autocast(): losses = step_fn(x, y)
-                if not torch.isfinite(losses["loss"]):
-                    kept = f"{out/'last.pt'} holds epoch {len(history)}, the last with finite metrics" if history else "no checkpoint was written yet"
-                    raise FloatingPointError(f"non-finite loss at epoch {epoch + 1}, step {it}: "
-                                             f"{ {k: float(v) for k, v in losses.items()} }; {kept}")
-                opt.zero_grad(set_to_none=True)
-                if scaler is None: losses["loss"].backward(); opt.step()
-                else: scaler.scale(losses["loss"]).backward(); scaler.step(opt); scaler.update()
-                method.after_step()
-                for k, v in losses.items(): sums[k] = sums.get(k, 0.0) + float(v.detach())
-                n += 1; bar.set_postfix(loss=f"{sums['loss'] / n:.3f}")
-            sums = dist.mean_dict(sums, device); dist.sync_buffers(method)
-            row = dict(epoch=epoch + 1, lr=opt.param_groups[0]["lr"], **{f"train_{k}": v / n for k, v in sums.items()})
-            for tag, net in (method.eval_models().items() if (epoch + 1) % cfg.eval_every == 0 or epoch + 1 > cfg.epochs - 10 else ()):
-                row.update({f"test_{k}{tag}": v for k, v in evaluate(net, test_dl, device, all_reduce=dist.world > 1).items()})
-            row["epoch_time_s"] = time.time() - t0
-            bad = [k for k, v in row.items() if isinstance(v, float) and not math.isfinite(v)]
-            if bad:                                          # stop before this epoch reaches metrics.csv or a checkpoint
-                kept = f"{out/'last.pt'} holds epoch {len(history)}, the last with finite metrics" if history else "no checkpoint was written"
-                raise FloatingPointError(f"non-finite {', '.join(bad)} after epoch {epoch + 1}; stopped; {kept}")
-            history.append(row)
-            if dist.rank == 0:
-                pd.DataFrame(history).to_csv(out / "metrics.csv", index=False)      # metrics first: a checkpoint never runs ahead of them
-                save_checkpoint(out / "last.pt", dict(method=method.state_dict(), optimizer=opt.state_dict(), epoch=epoch + 1,
-                                                      history=history, config=asdict(cfg), classes=list(train_ds.classes),
-                                                      num_classes=train_ds.num_classes))
-                if str(epoch + 1) in str(cfg.keep_epochs).replace(" ", "").split(","):
-                    save_checkpoint(out / f"epoch{epoch + 1}.pt", dict(method=method.state_dict(), epoch=epoch + 1, config=asdict(cfg),
-                                                                      classes=list(train_ds.classes), num_classes=train_ds.num_classes))
-                if tb is not None: tb.epoch(row, opt, method, test_ds, device)
-                if cfg.progress: print(f"epoch {epoch + 1}: loss {row['train_loss']:.3f}  top-1 {row.get('test_top1', float('nan')):.2f}%  ({row['epoch_time_s']:.1f} s)")
-            dist.barrier()
-        summary = {**summarize(history), "out_dir": str(out)}
-        if cfg.dump_rank_state: torch.save(method.state_dict(), out / f"rank{dist.rank}.pt")
-        if dist.rank == 0:
-            (out / "summary.json").write_text(json.dumps(summary, indent=1))
-            plot_learning_curve(history, out / "learning_curve.png")
-            save_sample_figure(method, test_ds, out / "mixed_samples.png", device)
-            export_model(method.eval_models()[""], cfg.backbone, train_ds.num_classes, out / "model.safetensors",
-                         method=cfg.method, dataset=cfg.dataset, commit=code_version())
-        if tb is not None: tb.close()
-        dist.close()
-        return summary
+        run = setup_run(cfg, dist, device, out)
+        for epoch in range(run.start, cfg.epochs):
+            record_epoch(run, train_epoch(run, epoch))
+        return finish_run(run)
     finally:
         if lock is not None: lock.unlink(missing_ok=True)
