@@ -235,8 +235,8 @@ def train_epoch(run: Run, epoch: int) -> dict:
     if dist.rank: seed_everything(cfg.seed * 7919 + dist.rank, epoch + 1)   # per-rank draws (mixing, augmentation)
     t0, sums, n = time.time(), {}, 0
     run.method.train()
-    bar = tqdm(named_errors(run.train_dl), total=len(run.train_dl), desc=f"epoch {epoch + 1}/{cfg.epochs}", leave=False, disable=not show_progress(cfg.progress, dist.rank))
-    for it, (x, y) in enumerate(bar):
+    bar = tqdm(run.train_dl, desc=f"epoch {epoch + 1}/{cfg.epochs}", leave=False, disable=not show_progress(cfg.progress, dist.rank))
+    for it, (x, y) in enumerate(named_errors(bar)):     # (tqdm.auto opens one iterator of its own: kept, the draws depend on it)
         for g in opt.param_groups:
             g["lr"] = cosine_lr(epoch, cfg.epochs, g["base_lr"], g["min_lr"], epoch * steps_per_epoch + it, cfg.warmup_epochs * steps_per_epoch)
         x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
