@@ -235,8 +235,9 @@ def train_epoch(run: Run, epoch: int) -> dict:
     if dist.rank: seed_everything(cfg.seed * 7919 + dist.rank, epoch + 1)   # per-rank draws (mixing, augmentation)
     t0, sums, n = time.time(), {}, 0
     run.method.train()
-    bar = tqdm(run.train_dl, desc=f"epoch {epoch + 1}/{cfg.epochs}", leave=False, disable=not show_progress(cfg.progress, dist.rank))
-    for it, (x, y) in enumerate(named_errors(bar)):     # (tqdm.auto opens one iterator of its own: kept, the draws depend on it)
+    plain = run.train_dl.num_workers == 0    # tqdm.auto opens an iterator of its own on a loader: kept without workers (the
+    bar = tqdm(run.train_dl if plain else iter(run.train_dl), total=steps_per_epoch, desc=f"epoch {epoch + 1}/{cfg.epochs}", leave=False, disable=not show_progress(cfg.progress, dist.rank))
+    for it, (x, y) in enumerate(named_errors(bar)):     # draws depend on it), not with workers (their prefetch would run twice)
         for g in opt.param_groups:
             g["lr"] = cosine_lr(epoch, cfg.epochs, g["base_lr"], g["min_lr"], epoch * steps_per_epoch + it, cfg.warmup_epochs * steps_per_epoch)
         x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
