@@ -7,13 +7,12 @@ from __future__ import annotations
 import copy, math
 import torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.basics import patch
-from .mixblock import MixBlock, SAMixBlock, AdaMixBlock, mask_loss
-from .mixing import evaluating, as_image
+from .mixblock import MixBlock, mask_loss
+from .mixing import evaluating, as_image, show_images, mixed_ce
 
 # %% auto #0
-__all__ = ['VARIANTS', 'HEADS', 'Method', 'momentum_schedule', 'mixed_ce', 'decoupled_mixup_ce', 'no_repeat_perm',
-           'stage_channels', 'official_scale_factor', 'init_head_', 'WithHead', 'AutoMix', 'adjust_mask', 'grads_of',
-           'reference_step', 'reference_momentum_update', 'multi_mixed_ce', 'combine']
+__all__ = ['HEADS', 'Method', 'momentum_schedule', 'no_repeat_perm', 'stage_channels', 'official_scale_factor', 'init_head_',
+           'WithHead', 'AutoMix', 'adjust_mask', 'grads_of', 'reference_step', 'reference_momentum_update']
 
 # %% ../nbs/02_automix.ipynb #meth0001
 class Method(nn.Module):
@@ -37,19 +36,6 @@ def momentum_schedule(step: int, total: int, start: float = 0.999, end: float = 
     return end - (end - start) * (math.cos(math.pi * min(step, total) / total) + 1) / 2
 
 # %% ../nbs/02_automix.ipynb #d5b8286b
-def mixed_ce(logits, y, y_b, lam):
-    "`λ·CE(logits, y) + (1−λ)·CE(logits, y_b)`, in float32."
-    logits = logits.float()
-    return lam * F.cross_entropy(logits, y) + (1 - lam) * F.cross_entropy(logits, y_b)
-
-def decoupled_mixup_ce(logits, y, y_b, lam, eta: float = 0.5):
-    "SAMix's generator loss: mixup CE plus η·CE of each class against all classes but its partner's (where y ≠ y_b)."
-    logits = logits.float()
-    out = lam * F.cross_entropy(logits, y, reduction="none") + (1 - lam) * F.cross_entropy(logits, y_b, reduction="none")
-    hide = lambda c: logits.scatter(1, c[:, None], float("-inf"))      # drop one class from the softmax
-    extra = F.cross_entropy(hide(y_b), y, reduction="none") + F.cross_entropy(hide(y), y_b, reduction="none")
-    return (out + eta * torch.where(y != y_b, extra, torch.zeros_like(extra))).mean()
-
 def no_repeat_perm(n: int, fallback: bool = True, device=None):
     "The official `_no_repeat_shuffle_idx`: up to ten `randperm` retries; if they all hit a fixed point, a cyclic shift (`fallback`) or the last draw."
     ar, p, repeat = torch.arange(n, device=device), torch.randperm(n, device=device), False
@@ -71,7 +57,6 @@ def stage_channels(model, stage: int, size: int = 64) -> int:
     return c
 
 # %% ../nbs/02_automix.ipynb #4ac8af06
-VARIANTS = ("automix", "samix", "adautomix")
 HEADS = ("official", "shared")
 
 def official_scale_factor(width: int, mask_layer: int) -> int:
@@ -91,6 +76,7 @@ class WithHead(nn.Module):
 
 class AutoMix(Method):
     "AutoMix (Liu et al., ECCV 2022): online encoder, momentum encoder and Mix Block, trained in one step."
+    variant = "automix"                                            # the trainer's method name (SAMix, AdAutoMix: notebook 02a)
     def __init__(self,
                  model,                                            # a StagedNet (or HookedNet): `stages`, `forward_features`, `classifier`
                  alpha: float = 2.0,                               # λ ~ Beta(α, α) for the Mix Block's and the backbone's mixes
@@ -111,14 +97,7 @@ class AutoMix(Method):
                  mixblock_lr: float | None = None,                 # the Mix Block's learning rate (None: the backbone's)
                  mixblock_min_lr: float | None = None,             # the Mix Block's final learning rate (None: the backbone's)
                  upsample: str = "nearest",                        # mask to image size: 'nearest' (official) or 'bilinear'
-                 scale_factor: int | None = None,                  # mask upsampling factor (None: the official rule, else image side / feature side)
-                 variant: str = "automix",                         # 'automix', 'samix' (SAMix's Mix Block and losses) or 'adautomix'
-                 eta: float = 0.5,                                 # SAMix: weight of the decoupled term of the generator's loss
-                 mix_samples: int = 3,                             # AdAutoMix: images per mix
-                 random_samples: bool = False,                     # AdAutoMix: draw 2…mix_samples images per mix at random
-                 adv_beta: float = 0.3,                            # AdAutoMix: weight of the adversarial term
-                 adv_every: int = 2,                               # AdAutoMix: the adversarial update every N-th step
-                 mixup_ratio: float = 0.5):                        # AdAutoMix: share of the backbone's loss given to plain Mixup
+                 scale_factor: int | None = None):                 # mask upsampling factor (None: the official rule, else image side / feature side)
         super().__init__()
         if not alpha > 0: raise ValueError(f"alpha must be > 0, got {alpha}")
         if not 0 <= switch_off <= 1: raise ValueError(f"switch_off is in [0, 1] (0: always train the Mix Block); got {switch_off}")
@@ -127,9 +106,6 @@ class AutoMix(Method):
         if heads not in HEADS: raise ValueError(f"heads must be one of {', '.join(HEADS)}; got {heads!r}")
         n_stages = len(model.stages)
         if not 0 <= mask_layer < n_stages: raise ValueError(f"mask_layer must be a stage index in 0…{n_stages - 1}, got {mask_layer}")
-        if variant not in VARIANTS: raise ValueError(f"variant must be one of {', '.join(VARIANTS)}; got {variant!r}")
-        if variant == "adautomix" and (mix_samples < 2 or not 0 <= adv_beta <= 1 or adv_every < 1):
-            raise ValueError(f"adautomix needs mix_samples ≥ 2, adv_beta in [0, 1], adv_every ≥ 1; got {mix_samples}, {adv_beta}, {adv_every}")
         one = init_head_(model.classifier)                      # head_one_q: the model's own classifier
         self.encoder_q, self.heads = model, heads
         if heads == "official":                                 # head_mix_q, drawn independently of head_one_q
@@ -137,11 +113,7 @@ class AutoMix(Method):
         self.encoder_k = copy.deepcopy(model)                   # backbone_k + head_one_k
         if heads == "official": self.mix_head_k = copy.deepcopy(self.mix_head_q)
         for p in self._k_params(): p.requires_grad_(False)
-        c = stage_channels(model, mask_layer)
-        self.mix_block = {"automix": lambda: MixBlock(c, lam_concat=lam_concat, upsample=upsample), "samix": lambda: SAMixBlock(c),
-                          "adautomix": lambda: AdaMixBlock(c, lam_concat=True, upsample=upsample)}[variant]()
-        self.variant, self.eta = variant, eta
-        self.mix_samples, self.random_samples, self.adv_beta, self.adv_every, self.mixup_ratio = mix_samples, random_samples, adv_beta, adv_every, mixup_ratio
+        self.mix_block = self.make_mix_block(stage_channels(model, mask_layer), lam_concat=lam_concat, upsample=upsample)
         self.alpha, self.mask_layer, self.lam_margin = alpha, mask_layer, lam_margin
         self.momentum_start, self.momentum_end = momentum_start, momentum_end
         self.mask_loss_weight, self.mask_loss_margin, self.mask_loss_anneal = mask_loss_weight, mask_loss_margin, mask_loss_anneal
@@ -151,18 +123,21 @@ class AutoMix(Method):
         self.register_buffer("step", torch.zeros((), dtype=torch.long))
         self.total_steps = 1
 
+    def make_mix_block(self, channels: int, lam_concat: bool, upsample: str) -> nn.Module:
+        "The mask generator (a variant swaps in its own)."
+        return MixBlock(channels, lam_concat=lam_concat, upsample=upsample)
     def _q_params(self): return list(self.encoder_q.parameters()) + (list(self.mix_head_q.parameters()) if self.heads == "official" else [])
     def _k_params(self): return list(self.encoder_k.parameters()) + (list(self.mix_head_k.parameters()) if self.heads == "official" else [])
 
+    config_fields = ("alpha", "lam_concat", "momentum_start", "momentum_end", "mask_loss_weight", "mask_loss_anneal", "lam_margin",
+                     "mix_shuffle_no_repeat", "switch_off", "mask_adjust", "mask_adjust_lam", "full_momentum_forward", "heads",
+                     "mixblock_lr", "mixblock_min_lr")
     @classmethod
-    def from_config(cls, model, cfg, variant: str = "automix"):
-        "Build from a `TrainConfig` (the benchmark's preset already applied); SAMix and AdAutoMix ignore `lam_concat`."
-        kw = {k: getattr(cfg, k) for k in ("alpha", "lam_concat", "momentum_start", "momentum_end", "mask_loss_weight",
-              "mask_loss_anneal", "lam_margin", "mix_shuffle_no_repeat", "switch_off", "mask_adjust", "mask_adjust_lam",
-              "full_momentum_forward", "heads", "mixblock_lr", "mixblock_min_lr", "mix_samples", "adv_beta") if getattr(cfg, k, None) is not None}
+    def from_config(cls, model, cfg):
+        "Build from a `TrainConfig` (the benchmark's preset already applied): the fields in `config_fields` that are set."
+        kw = {k: getattr(cfg, k) for k in cls.config_fields if getattr(cfg, k, None) is not None}
         ml = cfg.mask_layer if cfg.mask_layer is not None else getattr(model, "default_stage", 1 if len(model.stages) == 3 else 2)
-        if variant != "automix": kw.pop("lam_concat", None)
-        return cls(model, mask_layer=ml, variant=variant, **kw)
+        return cls(model, mask_layer=ml, **kw)
 
 # %% ../nbs/02_automix.ipynb #dde42b91
 @patch
@@ -243,23 +218,30 @@ def mix_logits(self: AutoMix, encoder, x):
 
 # %% ../nbs/02_automix.ipynb #c6f084f8
 @patch
+def generator_loss(self: AutoMix, logits, y, y_b, lam: float):
+    "The Mix Block's classification loss on its own mixes, judged by the momentum encoder: the mixed cross-entropy."
+    return mixed_ce(logits, [y, y_b], [lam, 1 - lam])
+
+@patch
+def mix_block_loss(self: AutoMix, m, lam: float):
+    "The mask loss (before its weight): the mask's mean partner share kept within `mask_loss_margin` of `1 − λ`."
+    return mask_loss(m, lam, self.mask_loss_margin)
+
+@patch
 def training_step(self: AutoMix, x, y) -> dict:
     "Losses of one AutoMix step: `loss` = one + cls + gen + w·mask."
-    if self.variant == "adautomix": return self.adautomix_step(x, y)
     lam_mb, lam_bb, idx_mb, idx_bb = self._draw(len(x), x.device)
     z = self._features(x)                                              # f_k on the clean batch, training mode
     s = self._scale(x, z)
     m_mb = self.mix_block(z, lam_mb, idx_mb, s)                        # keeps its graph: trains the Mix Block
     self._check_mask(m_mb, x, z, s)
     w_bb = self._backbone_mask(z, lam_bb, idx_bb, s, lam_mb)           # detached: trains the online encoder
-    out = dict(mask=self.mask_weight() * mask_loss(m_mb, lam_mb, self.mask_loss_margin, variance=self.variant == "samix"))
+    out = dict(mask=self.mask_weight() * self.mix_block_loss(m_mb, lam_mb))
     if self._train_mixblock():
-        logits_mb = self.mix_logits(self.encoder_k, x * (1 - m_mb) + x[idx_mb] * m_mb)
-        gen = decoupled_mixup_ce if self.variant == "samix" else mixed_ce
-        out["gen"] = gen(logits_mb, y, y[idx_mb], lam_mb, *([self.eta] if self.variant == "samix" else []))
+        out["gen"] = self.generator_loss(self.mix_logits(self.encoder_k, x * (1 - m_mb) + x[idx_mb] * m_mb), y, y[idx_mb], lam_mb)
     else: out["gen"] = torch.zeros((), device=x.device)
     out["one"] = F.cross_entropy(self.encoder_q(x).float(), y)        # clean batch first, as the official forward_q
-    out["cls"] = mixed_ce(self.mix_logits(self.encoder_q, x * w_bb[:, :1] + x[idx_bb] * w_bb[:, 1:]), y, y[idx_bb], lam_bb)
+    out["cls"] = mixed_ce(self.mix_logits(self.encoder_q, x * w_bb[:, :1] + x[idx_bb] * w_bb[:, 1:]), [y, y[idx_bb]], [lam_bb, 1 - lam_bb])
     out["loss"] = out["one"] + out["cls"] + out["gen"] + out["mask"]
     return out
 
@@ -327,9 +309,9 @@ def reference_step(am: AutoMix, x, y) -> dict:
     mask = am.mask_weight() * mask_loss(mask_mb[:, 1:], lam_mb, am.mask_loss_margin)
     x_mb = x * mask_mb[:, :1] + x[idx_mb] * mask_mb[:, 1:]
     x_bb = x * mask_bb[:, :1] + x[idx_bb] * mask_bb[:, 1:]
-    gen = mixed_ce(am.mix_head_k(am.encoder_k.pool(am.encoder_k.forward_features(x_mb))), y, y[idx_mb], lam_mb)
+    gen = mixed_ce(am.mix_head_k(am.encoder_k.pool(am.encoder_k.forward_features(x_mb))), [y, y[idx_mb]], [lam_mb, 1 - lam_mb])
     one = F.cross_entropy(am.encoder_q(x), y)
-    cls = mixed_ce(am.mix_head_q(am.encoder_q.pool(am.encoder_q.forward_features(x_bb))), y, y[idx_bb], lam_bb)
+    cls = mixed_ce(am.mix_head_q(am.encoder_q.pool(am.encoder_q.forward_features(x_bb))), [y, y[idx_bb]], [lam_bb, 1 - lam_bb])
     return dict(cls=cls, one=one, gen=gen, mask=mask, loss=cls + one + gen + mask)
 
 @torch.no_grad()
@@ -344,93 +326,25 @@ def reference_momentum_update(am: AutoMix):
 @torch.no_grad()
 def sample_figure(self: AutoMix, x, y, lams=(0.3, 0.5, 0.7), n: int = 4):
     "Sample, partner, Mix Block masks for `lams` and the mixed images, for `n` pairs (momentum-encoder features)."
-    if self.variant == "adautomix": return self.adautomix_figure(x, n=n)
-    import matplotlib.pyplot as plt
     with evaluating(self):
         n = min(n, len(x)); x = x[: 2 * n]; idx = torch.roll(torch.arange(len(x), device=x.device), 1)
         z = self.encoder_k.forward_features(x, self.mask_layer); s = self._scale(x, z)
-        fig, axs = plt.subplots(n, 2 + 2 * len(lams), figsize=(1.3 * (2 + 2 * len(lams)), 1.4 * n), squeeze=False)
-        for r in range(n):
-            cells = [(as_image(x[r]), "sample"), (as_image(x[idx[r]]), "partner")]
-            for lam in lams:
-                m = self.mix_block(z, lam, idx, s)
-                cells += [(m[r, 0].cpu().numpy(), f"mask λ={lam}"), (as_image(x[r] * (1 - m[r]) + x[idx[r]] * m[r]), "mixed")]
-            for ax, (img, t) in zip(axs[r], cells):
-                ax.imshow(img, vmin=0, vmax=1, cmap="viridis" if img.ndim == 2 else None); ax.axis("off")
-                if r == 0: ax.set_title(t, fontsize=7)
-    fig.tight_layout()
-    return fig
+        masks = [self.mix_block(z, lam, idx, s) for lam in lams]
+    rows = []
+    for r in range(n):
+        cells = [(as_image(x[r]), "sample"), (as_image(x[idx[r]]), "partner")]
+        for lam, m in zip(lams, masks):
+            cells += [(m[r, 0].cpu().numpy(), f"mask λ={lam}"), (as_image(x[r] * (1 - m[r]) + x[idx[r]] * m[r]), "mixed")]
+        rows.append(cells)
+    return show_images(rows)
 
-# %% ../nbs/02_automix.ipynb #7713f530
-def multi_mixed_ce(logits, ys, lams):
-    "`Σᵢ λᵢ·CE(logits, ys[i])` in float32: the mixed cross-entropy for any number of sources."
-    return sum(float(l) * F.cross_entropy(logits.float(), t) for l, t in zip(lams, ys))
-
-def combine(x, idx, m):
-    "`Σᵢ x[idx_i] · m[:, i]`: the image mixed from `K` sources by weights `m [N, K, H, W]`."
-    return sum(x[i] * m[:, k:k + 1] for k, i in enumerate(idx))
-
-# %% ../nbs/02_automix.ipynb #79f4562c
+# %% ../nbs/02_automix.ipynb #amix0002
 @patch
 @torch.no_grad()
-def _draw_ada(self: AutoMix, n: int, device):
-    "K, λ and the K permutations for the generator's (mb) and the online encoder's (bb) mixes."
-    K = int(torch.randint(2, self.mix_samples + 1, ())) if self.random_samples else self.mix_samples
-    lam = torch.distributions.Beta(self.alpha, self.alpha).sample((K,))
-    perm = (lambda n, device: no_repeat_perm(n, True, device)) if self.no_repeat else torch.randperm
-    if K > 2:
-        lam = (lam / lam.sum()).tolist()
-        return K, lam, lam, [perm(n, device=device) for _ in range(K)], [perm(n, device=device) for _ in range(K)]
-    own = torch.arange(n, device=device)
-    return K, [lam[0].item(), 1 - lam[0].item()], [lam[1].item(), 1 - lam[1].item()], [own, perm(n, device=device)], [own, perm(n, device=device)]
-
-@patch
-def adautomix_step(self: AutoMix, x, y) -> dict:
-    "Losses of one AdAutoMix step: `loss` = cls + one + gen (adversarial on every `adv_every`-th step)."
-    K, lam_mb, lam_bb, idx_mb, idx_bb = self._draw_ada(len(x), x.device)
-    z = self._features(x)
-    s = self._scale(x, z)
-    with torch.no_grad():
-        if lam_bb[0] <= self.lam_margin or lam_bb[0] >= 1 - self.lam_margin:
-            m_bb = torch.tensor(lam_bb, device=x.device, dtype=x.dtype).reshape(1, K, 1, 1).expand(len(x), K, *x.shape[2:])
-        else: m_bb = self.mix_block([z[i] for i in idx_bb], lam_bb, s)
-    ys_bb, ys_mb = [y[i] for i in idx_bb], [y[i] for i in idx_mb]
-    one = F.cross_entropy(self.encoder_q(x).float(), y)                # one-hot head, clean batch first
-    if K > 2:                                                          # linear K-image mixup through the mixup head
-        x_lin = sum(l * x[i] for l, i in zip(lam_bb, idx_bb))
-        one = (1 - self.mixup_ratio) * one + self.mixup_ratio * multi_mixed_ce(self.mix_logits(self.encoder_q, x_lin), ys_bb, lam_bb)
-    out = dict(one=one, cls=multi_mixed_ce(self.mix_logits(self.encoder_q, combine(x, idx_bb, m_bb)), ys_bb, lam_bb))
-    m_mb = self.mix_block([z[i] for i in idx_mb], lam_mb, s)
-    self._check_mask(m_mb, x, z, s)
-    logits_mb = self.mix_logits(self.encoder_k, combine(x, idx_mb, m_mb))
-    ce = multi_mixed_ce(logits_mb, ys_mb, lam_mb)
-    if int(self.step) % self.adv_every == 0:                       # the adversarial step
-        with torch.no_grad(): clean = [self.mix_logits(self.encoder_k, x[i]).float() for i in idx_mb]
-        cos = sum(l * F.cosine_similarity(logits_mb.float(), c, dim=-1) for l, c in zip(lam_mb, clean)).mean()
-        out["gen"] = -self.adv_beta * ce + (1 - self.adv_beta) * cos
-    else: out["gen"] = ce
-    out["gen_ce"], out["mask"] = ce.detach(), torch.zeros((), device=x.device)
-    out["loss"] = out["cls"] + out["one"] + out["gen"]
-    return out
-
-# %% ../nbs/02_automix.ipynb #66283185
-@patch
-@torch.no_grad()
-def adautomix_figure(self: AutoMix, x, lams=(0.5, 0.3, 0.2), n: int = 4):
-    "Sources, the generator's weight maps for `lams` and the mixed image, for `n` groups (momentum-encoder features)."
-    import matplotlib.pyplot as plt
-    with evaluating(self):
-        K = len(lams); n = min(n, len(x)); x = x[: max(n, K)]; ar = torch.arange(len(x), device=x.device)
-        idx = [torch.roll(ar, -k) for k in range(K)]
-        z = self.encoder_k.forward_features(x, self.mask_layer); s = self._scale(x, z)
-        m = self.mix_block([z[i] for i in idx], list(lams), s)
-        mixed = combine(x, idx, m)
-        fig, axs = plt.subplots(n, 2 * K + 1, figsize=(1.3 * (2 * K + 1), 1.4 * n), squeeze=False)
-        for r in range(min(n, len(x))):
-            cells = [(as_image(x[idx[k][r]]), f"source {k + 1}") for k in range(K)]
-            cells += [(m[r, k].cpu().numpy(), f"weight {k + 1}, λ={lams[k]}") for k in range(K)] + [(as_image(mixed[r]), "mixed")]
-            for ax, (img, t) in zip(axs[r], cells):
-                ax.imshow(img, vmin=0, vmax=1, cmap="viridis" if img.ndim == 2 else None); ax.axis("off")
-                if r == 0: ax.set_title(t, fontsize=7)
-    fig.tight_layout()
-    return fig
+def mixes(self: AutoMix, x):
+    "The Mix Block's mixes of `x` as `(weights [N, K, H, W], sources, λs)` with K = 2: λ ~ Beta(α, α), each sample's partner the one before it (momentum-encoder features, in the encoder's current mode)."
+    z = self.encoder_k.forward_features(x, self.mask_layer); s = self._scale(x, z)
+    lam = float(torch.distributions.Beta(self.alpha, self.alpha).sample())
+    own = torch.arange(len(x), device=x.device); partner = torch.roll(own, 1)
+    m = self.mix_block(z, lam, partner, s)
+    return torch.cat([1 - m, m], 1), [own, partner], [lam, 1 - lam]

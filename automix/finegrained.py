@@ -13,7 +13,7 @@ from .datasets import _read_table
 from .benchmarks import *
 
 # %% auto #0
-__all__ = ['build_cub', 'make_cub_fixture', 'build_aircraft', 'build_cars', 'build_inat']
+__all__ = ['FINE_GRAINED', 'build_cub', 'make_cub_fixture', 'build_aircraft', 'build_cars', 'build_inat']
 
 # %% ../nbs/03b_finegrained.ipynb #708204c9
 def build_cub(base: Path, split: str, transform=None) -> FileImageDataset:
@@ -30,15 +30,17 @@ def build_cub(base: Path, split: str, transform=None) -> FileImageDataset:
     bx[:, 2:] += bx[:, :2]
     return FileImageDataset(files, [int(labels[i][0]) - 1 for i in ids], classes, transform, boxes=bx)
 
+# The paper's fine-grained protocol: 224 px, ImageNet statistics, resize then random crops of at least half the image
+FINE_GRAINED = dict(image_size=224, mean=IMAGENET_MEAN, std=IMAGENET_STD,
+                    transforms=lambda split: image_transforms(split, 224, scale=(0.5, 1.0), resize_first=True))
+
 register_dataset(DatasetSpec(
-    name="cub200", build=build_cub, num_classes=200, image_size=224, mean=IMAGENET_MEAN, std=IMAGENET_STD,
-    folder="CUB_200_2011",
+    name="cub200", build=build_cub, num_classes=200, **FINE_GRAINED, folder="CUB_200_2011",
     required=("images", "images.txt", "image_class_labels.txt", "train_test_split.txt", "classes.txt", "bounding_boxes.txt"),
     layout=("CUB_200_2011/images/<NNN.Name>/<file>.jpg\nCUB_200_2011/images.txt            (id path)\n"
             "CUB_200_2011/image_class_labels.txt (id class, 1-based)\nCUB_200_2011/train_test_split.txt   (id 1|0, 1 = train)\n"
             "CUB_200_2011/classes.txt\nCUB_200_2011/bounding_boxes.txt     (id x y w h)"),
-    url="https://www.vision.caltech.edu/datasets/cub_200_2011/ (CUB_200_2011.tgz)",
-    transforms=lambda split: image_transforms(split, 224, scale=(0.5, 1.0), resize_first=True)))
+    url="https://www.vision.caltech.edu/datasets/cub_200_2011/ (CUB_200_2011.tgz)"))
 
 # %% ../nbs/03b_finegrained.ipynb #60140b0d
 def make_cub_fixture(root, n_classes: int = 3, per_class: int = 2, size: int = 40) -> Path:
@@ -82,10 +84,8 @@ def build_aircraft(base: Path, split: str, transform=None) -> FileImageDataset:
                             boxes=torch.tensor([boxes[i] for i in ids]).reshape(-1, 4), crop_bottom=20)
 
 register_dataset(DatasetSpec(
-    name="aircraft", build=build_aircraft, num_classes=100, image_size=224, mean=IMAGENET_MEAN, std=IMAGENET_STD,
-    folder="fgvc-aircraft-2013b",
+    name="aircraft", build=build_aircraft, num_classes=100, **FINE_GRAINED, folder="fgvc-aircraft-2013b",
     required=("data/images", "data/variants.txt", "data/images_variant_trainval.txt", "data/images_variant_test.txt", "data/images_box.txt"),
-    transforms=lambda split: image_transforms(split, 224, scale=(0.5, 1.0), resize_first=True),
     layout="fgvc-aircraft-2013b/data/images/<7 digits>.jpg, data/variants.txt,\n"
            "fgvc-aircraft-2013b/data/images_variant_{trainval,test}.txt (<id> <variant name>), data/images_box.txt",
     url="https://www.robots.ox.ac.uk/~vgg/data/fgvc-aircraft/ (fgvc-aircraft-2013b.tar.gz)"))
@@ -119,10 +119,9 @@ def build_cars(base: Path, split: str, transform=None) -> FileImageDataset:
     return FileImageDataset(resolve_listed(rows, listing, base), [int(a["class"]) - 1 for a in ann], classes, transform, boxes=boxes)
 
 register_dataset(DatasetSpec(
-    name="cars", build=build_cars, num_classes=196, image_size=224, mean=IMAGENET_MEAN, std=IMAGENET_STD,
+    name="cars", build=build_cars, num_classes=196, **FINE_GRAINED,
     folder="stanford_cars", required=("cars_train", "cars_test", "devkit/cars_meta.mat", "devkit/cars_train_annos.mat",
                                       "cars_test_annos_withlabels.mat"),
-    transforms=lambda split: image_transforms(split, 224, scale=(0.5, 1.0), resize_first=True),
     layout="stanford_cars/{cars_train,cars_test}/*.jpg, stanford_cars/devkit/{cars_meta.mat,cars_train_annos.mat},\n"
            "stanford_cars/cars_test_annos_withlabels.mat",
     url="https://www.kaggle.com/datasets/jessicali9530/stanford-cars-dataset (the original host is gone)"))

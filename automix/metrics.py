@@ -14,7 +14,7 @@ from .mixers import evaluating
 __all__ = ['PAPER_TOP1', 'predict', 'topk_accuracy', 'reliability', 'ece', 'corrupt', 'corruption_accuracy', 'cifar_c_accuracy',
            'occlude', 'occlusion_accuracy', 'class_activation_map', 'cam_box', 'box_iou', 'localization_metrics',
            'load_method', 'load_run', 'protocol_key', 'collect_runs', 'results_table', 'find_runs',
-           'test_transform_box', 'markdown_table', 'visible_shares', 'agreement', 'probe_visible']
+           'test_transform_box', 'markdown_table']
 
 # %% ../nbs/06_metrics.ipynb #5cd201f8
 @torch.no_grad()
@@ -263,16 +263,16 @@ def load_run(run_dir, device="cpu"):
 
 def protocol_key(cfg: dict) -> str:
     "A short hash of a run's settings except its seed (and what does not change the computation): runs to average together share it."
-    import hashlib
     from automix.trainer import MAY_CHANGE_ON_RESUME
-    d = {k: v for k, v in cfg.items() if k not in MAY_CHANGE_ON_RESUME + ("seed", "commit", "hardware")}
-    return hashlib.sha1(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:8]
+    from automix.runs import config_hash
+    return config_hash(cfg, MAY_CHANGE_ON_RESUME + ("seed", "commit", "hardware"))
 
 def collect_runs(run_dirs) -> pd.DataFrame:
     "One row per run folder: dataset, backbone, method, seed, its settings key and its summary numbers."
+    from automix.runs import read_run
     rows = []
     for d in map(Path, run_dirs):
-        cfg = json.loads((d / "config.json").read_text()); s = json.loads((d / "summary.json").read_text())
+        cfg, s = read_run(d, "config", "summary")
         rows.append(dict(run=str(d), dataset=cfg["dataset"], backbone=cfg["backbone"], method=cfg["method"], seed=cfg["seed"],
                          settings=protocol_key(cfg), **s))
     return pd.DataFrame(rows)
@@ -314,47 +314,3 @@ def markdown_table(df: pd.DataFrame, floatfmt: str = ".2f") -> str:
     lines = ["| " + " | ".join(map(str, df.columns)) + " |", "|" + "---|" * len(df.columns)]
     lines += ["| " + " | ".join(fmt(v) for v in row) + " |" for row in df.itertuples(index=False)]
     return "\n".join(lines) + "\n"
-
-# %% ../nbs/06_metrics.ipynb #a7c2e202
-def visible_shares(weights, ink, sources, lams):
-    "Per output and source: visible share `V` and label share `λ` `[N, K]`, from source weight maps `weights [N, K, H, W]`, each source `k` being `ink[sources[k]]`."
-    inks = torch.stack([ink[i, 0] for i in sources], 1).float()               # [N, K, H, W]
-    v = (weights.float() * inks).sum((2, 3)) / inks.sum((2, 3)).clamp_min(1e-8)
-    lam = torch.as_tensor(lams, dtype=torch.float32)
-    lam = lam.expand(len(v), -1) if lam.ndim == 1 else lam
-    return v / v.sum(1, keepdim=True).clamp_min(1e-8), lam, v
-
-def agreement(V, lam, v, wiped: float = 0.1, keeps: float = 0.2) -> dict:
-    "Mean |V − λ| over sources with label weight, and the share of those whose digit is wiped out (`v < wiped`) while `λ ≥ keeps`."
-    use = lam > 0
-    return dict(mean_abs_gap=float((V - lam).abs()[use].mean()), wiped_rate=float(((v < wiped) & (lam >= keeps))[use].float().mean()),
-                sources=int(use.sum()))
-
-# %% ../nbs/06_metrics.ipynb #a7c2e204
-def _source_weights(out, n: int) -> torch.Tensor:
-    "The `[N, N]` label share of input k in output j of a `MixOutput`."
-    if out.weights is not None: return out.weights.float().cpu()
-    lam = torch.as_tensor(out.lam, dtype=torch.float32).cpu().expand(n)
-    w = torch.zeros(n, n); ar = torch.arange(n)
-    w[ar, ar] += lam; w[ar, out.index.cpu()] += 1 - lam
-    return w
-
-def probe_visible(mix, x, ink, seed: int = 0, eps: float = 1e-3, tol: float = 0.05):
-    "Visible and label shares of the two halves of each output of `mix(x) → MixOutput` (a hand-crafted mixer), measured by replaying it on `x + ε·ink`."
-    import random
-    n = len(x); half = torch.rand(n, generator=torch.Generator().manual_seed(seed)) < 0.5
-    def run(xx):
-        torch.manual_seed(seed); np.random.seed(seed); random.seed(seed)
-        return mix(xx)
-    base = run(x)
-    if base.x.shape != x.shape: raise ValueError("the mixer does not return images (it mixes features); visible shares need pixels")
-    diffs = [((run(x + eps * ink * g.view(-1, 1, 1, 1).to(x)).x - base.x) / eps).mean(1) for g in (half, ~half)]
-    w = _source_weights(base, n)
-    lam = torch.stack([(w * half.float()).sum(1), (w * (~half).float()).sum(1)], 1)          # label share of each half
-    tot = ink[:, 0].sum((1, 2)).float().cpu()
-    own = torch.stack([(w > 0) & half, (w > 0) & ~half], 1).float()                          # [N, 2, N]: sources per half
-    v = torch.stack([d.cpu().sum((1, 2)) for d in diffs], 1) / (own * tot).sum(2).clamp_min(1e-8)
-    ok = torch.stack([((d.cpu() < -tol) | (d.cpu() > 1 + tol)).flatten(1).any(1) for d in diffs], 1).any(1) == False
-    mixed = (lam > 0).all(1) & ok                                                             # both halves have label weight
-    V = v / v.sum(1, keepdim=True).clamp_min(1e-8)
-    return V[mixed], lam[mixed], v[mixed], int((~ok).sum())

@@ -9,9 +9,9 @@ import math
 import numpy as np, torch, torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['optional', 'evaluating', 'as_image', 'MixOutput', 'mixup_loss', 'soft_targets', 'Mixer', 'check_batch', 'Mixup',
-           'rand_box', 'paste_box', 'CutMix', 'ManifoldMix', 'fmix_mask', 'FMix', 'ResizeMix', 'SmoothMix',
-           'saliency_peak', 'SaliencyMix', 'GridMix', 'AttentiveMix']
+__all__ = ['optional', 'evaluating', 'as_image', 'show_images', 'MixOutput', 'mixed_ce', 'mixup_loss', 'soft_targets', 'Mixer',
+           'check_batch', 'Mixup', 'rand_box', 'paste_box', 'CutMix', 'ManifoldMix', 'fmix_mask', 'FMix', 'ResizeMix',
+           'SmoothMix', 'saliency_peak', 'SaliencyMix', 'GridMix', 'AttentiveMix']
 
 # %% ../nbs/00_mixing.ipynb #opt00002
 def optional(module: str, extra: str, what: str):
@@ -39,6 +39,20 @@ def as_image(t) -> np.ndarray:
     t = t.detach().float()
     return ((t - t.min()) / (t.max() - t.min() + 1e-8)).permute(1, 2, 0).cpu().numpy()
 
+# %% ../nbs/00_mixing.ipynb #shim0001
+def show_images(rows, size=(1.3, 1.4), titles: str = "first"):
+    "A figure of `rows`, each a list of `(picture, title)`: `[H, W, C]` images as they are, `[H, W]` maps in viridis on [0, 1]; titles on the first row (`titles='first'`) or on every picture (`'all'`)."
+    import matplotlib.pyplot as plt
+    n, k = len(rows), max(len(r) for r in rows)
+    fig, axs = plt.subplots(n, k, figsize=(size[0] * k, size[1] * n), squeeze=False)
+    for r, cells in enumerate(rows):
+        for ax, (img, t) in zip(axs[r], cells):
+            ax.imshow(img, vmin=0, vmax=1, cmap="viridis" if img.ndim == 2 else None)
+            if r == 0 or titles == "all": ax.set_title(t, fontsize=7)
+    for ax in axs.flat: ax.axis("off")
+    fig.tight_layout()
+    return fig
+
 # %% ../nbs/00_mixing.ipynb #8b6ce218
 @dataclass
 class MixOutput:
@@ -53,16 +67,23 @@ class MixOutput:
     weights: torch.Tensor | None = None   # [N, N] share of input k in output j, for methods mixing more than two
     aux_loss: torch.Tensor | None = None  # a method's own extra loss term, added by the trainer
 
+def mixed_ce(logits, ys, lams, label_smoothing: float = 0.0):
+    "`Σₖ λₖ·CE(logits, ys[k])` in float32, for any number of sources. Numbers λₖ weight the batch's mean cross-entropies (the official AutoMix loss); tensors (one λ per sample) weight each sample's before the mean."
+    logits = logits.float()
+    if not any(torch.is_tensor(l) for l in lams):
+        return sum(l * F.cross_entropy(logits, t, label_smoothing=label_smoothing) for l, t in zip(lams, ys))
+    ce = [F.cross_entropy(logits, t, reduction="none", label_smoothing=label_smoothing) for t in ys]
+    return sum(torch.as_tensor(l, dtype=torch.float32, device=logits.device) * c for l, c in zip(lams, ce)).mean()
+
 def mixup_loss(logits, out: MixOutput, label_smoothing: float = 0.0):
-    "`lam·CE(logits, y_a) + (1−lam)·CE(logits, y_b)`, with `lam` a float or one value per sample (or `Σ_k w_jk·CE(logits_j, y_k)`)."
+    "The mixed cross-entropy of a `MixOutput`: `lam·CE(logits, y_a) + (1−lam)·CE(logits, y_b)` per sample (or `Σ_k w_jk·CE(logits_j, y_k)` with `weights`)."
     if out.weights is not None:               # many sources: CE(logits_j, y_k) for every pair, weighted
         logp = logits.float().log_softmax(-1)
         ce = -logp[:, out.y_a]                                         # [N outputs, N inputs]
         if label_smoothing: ce = (1 - label_smoothing) * ce - label_smoothing * logp.mean(-1, keepdim=True)
         return (out.weights.to(ce) * ce).sum(1).mean()
-    ce = lambda t: F.cross_entropy(logits.float(), t, reduction="none", label_smoothing=label_smoothing)
     lam = torch.as_tensor(out.lam, dtype=torch.float32, device=logits.device)
-    return (lam * ce(out.y_a) + (1 - lam) * ce(out.y_b)).mean()
+    return mixed_ce(logits, [out.y_a, out.y_b], [lam, 1 - lam], label_smoothing)
 
 # %% ../nbs/00_mixing.ipynb #sft00002
 def soft_targets(out: MixOutput, num_classes: int, smoothing: float = 0.0) -> torch.Tensor:

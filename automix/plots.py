@@ -6,6 +6,7 @@
 from __future__ import annotations
 import json
 from pathlib import Path
+from .runs import read_run
 import numpy as np, pandas as pd, torch
 import matplotlib.pyplot as plt, seaborn as sns
 
@@ -17,7 +18,7 @@ def learning_curves(run_dirs, metric: str = "test_top1", ax=None, label=None):
     "`metric` per epoch for several run folders, one line per run (labelled method/seed by default)."
     frames = []
     for d in map(Path, run_dirs):
-        cfg = json.loads((d / "config.json").read_text()); df = pd.read_csv(d / "metrics.csv")
+        cfg, df = read_run(d, "config", "metrics")
         df["run"] = label(cfg) if label else f"{cfg['method']} s{cfg['seed']}"; frames.append(df)
     df = pd.concat(frames)
     if ax is None: fig, ax = plt.subplots(figsize=(5, 3))

@@ -4,7 +4,7 @@
 
 # %% ../nbs/04b_runs.ipynb #run00002
 from __future__ import annotations
-import datetime, json, math, os, tempfile
+import datetime, hashlib, json, math, os, tempfile
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn as nn, torchvision
 from torch.utils.data import DataLoader
@@ -14,9 +14,9 @@ from .mixers import evaluating
 from .config import TrainConfig, ConfigError
 
 # %% auto #0
-__all__ = ['save_checkpoint', 'load_checkpoint', 'load_state', 'plot_learning_curve', 'save_sample_figure', 'summarize',
-           'prepare_run', 'code_version', 'hardware', 'RunLocked', 'lock_run', 'export_model', 'load_exported',
-           'TensorBoardLog']
+__all__ = ['RUN_FILES', 'save_checkpoint', 'load_checkpoint', 'load_state', 'plot_learning_curve', 'save_sample_figure',
+           'summarize', 'prepare_run', 'code_version', 'hardware', 'RunLocked', 'lock_run', 'read_run', 'config_hash',
+           'export_model', 'load_exported', 'TensorBoardLog']
 
 # %% ../nbs/04b_runs.ipynb #d8cfe046
 def save_checkpoint(path, state: dict):
@@ -124,6 +124,26 @@ def _alive(pid: int) -> bool:
     try: os.kill(pid, 0); return True
     except ProcessLookupError: return False
     except PermissionError: return True
+
+# %% ../nbs/04b_runs.ipynb #rrun0002
+RUN_FILES = {"config": "config.json", "summary": "summary.json", "metrics": "metrics.csv"}
+
+def read_run(d, *parts: str):
+    "The files of run folder `d` asked for by name — `config`, `summary` (dicts), `metrics` (a DataFrame): one value for one name, else a tuple."
+    d, out = Path(d), []
+    for p in parts:
+        if p not in RUN_FILES: raise ValueError(f"a run folder holds {', '.join(RUN_FILES)}; got {p!r}")
+        f = d / RUN_FILES[p]
+        if not f.is_file():
+            raise FileNotFoundError(f"{f} is missing" + (": the run has not finished" if p == "summary" else ": not a run folder written by the trainer"))
+        try: out.append(pd.read_csv(f) if p == "metrics" else json.loads(f.read_text()))
+        except ValueError as e: raise ValueError(f"{f} is corrupt ({e})") from None
+    return out[0] if len(out) == 1 else tuple(out)
+
+def config_hash(cfg: dict, leave_out=()) -> str:
+    "Eight hex digits of SHA-1 over the settings `cfg` (sorted JSON) without the keys in `leave_out`."
+    d = {k: v for k, v in cfg.items() if k not in leave_out}
+    return hashlib.sha1(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:8]
 
 # %% ../nbs/04b_runs.ipynb #exp00001
 def export_model(net: nn.Module, backbone: str, num_classes: int, path, **meta) -> Path:

@@ -16,8 +16,8 @@ __all__ = ['run_key', 'run_folder', 'is_done', 'run_sweep', 'paired_difference',
 def run_key(cfg) -> str:
     "A short hash of everything that defines what a run computes (not where it is written or how it reports)."
     from automix.trainer import MAY_CHANGE_ON_RESUME
-    d = {k: v for k, v in dataclasses.asdict(cfg).items() if k not in MAY_CHANGE_ON_RESUME}
-    return hashlib.sha1(json.dumps(d, sort_keys=True).encode()).hexdigest()[:8]
+    from automix.runs import config_hash
+    return config_hash(dataclasses.asdict(cfg), MAY_CHANGE_ON_RESUME)
 
 def run_folder(out_root, cfg) -> Path:
     "Where the run `cfg` of a sweep lives: `<dataset>_<method>_s<seed>_<settings hash>`, so other settings get other folders."
@@ -26,8 +26,10 @@ def run_folder(out_root, cfg) -> Path:
 def is_done(d, cfg) -> bool:
     "Whether `d` holds a finished run of exactly `cfg`."
     from automix.trainer import MAY_CHANGE_ON_RESUME
-    if not (Path(d) / "summary.json").is_file() or not (Path(d) / "config.json").is_file(): return False
-    saved, want = json.loads((Path(d) / "config.json").read_text()), dataclasses.asdict(cfg)
+    from automix.runs import read_run
+    try: saved, _ = read_run(d, "config", "summary")
+    except FileNotFoundError: return False
+    want = dataclasses.asdict(cfg)
     return all(saved.get(k) == v for k, v in want.items() if k not in MAY_CHANGE_ON_RESUME)
 
 def run_sweep(methods, seeds, out_root="runs/sweep", dataset: str = "digits_clutter", log=print, train_missing: bool = True,
@@ -57,10 +59,10 @@ def paired_difference(a, b, conf: float = 0.95):
 # %% ../nbs/09_sweep.ipynb #d26ad4a5
 def sweep_table(run_dirs, metric: str = "final_top1", baseline: str = "vanilla") -> pd.DataFrame:
     "Per method: runs, mean ± std of `metric`, paired difference to `baseline` with 95% CI, seconds per epoch and its ratio."
+    from automix.runs import read_run
     rows = []
     for d in map(Path, run_dirs):
-        cfg = json.loads((d / "config.json").read_text()); s = json.loads((d / "summary.json").read_text())
-        ep = pd.read_csv(d / "metrics.csv")["epoch_time_s"].median()
+        cfg, s, mt = read_run(d, "config", "summary", "metrics"); ep = mt["epoch_time_s"].median()
         rows.append(dict(method=cfg["method"], seed=cfg["seed"], value=s[metric], s_per_epoch=ep))
     df = pd.DataFrame(rows)
     base = df[df.method == baseline].set_index("seed")
@@ -83,25 +85,20 @@ def cached_json(d, name: str, compute):
 
 def pipeline_shares(am, xb, ink):
     "Visible and label shares of a trained Mix Block's mixes of `xb` (λ and partners drawn as in training), exactly from its weight maps."
-    import torch
-    from automix.metrics import visible_shares
-    with torch.no_grad():
-        z = am.encoder_k.forward_features(xb, am.mask_layer); s = am._scale(xb, z)
-        if am.variant == "adautomix":
-            K, lam, _, idx, _ = am._draw_ada(len(xb), xb.device)
-            return visible_shares(am.mix_block([z[i] for i in idx], lam, s), ink, idx, lam)
-        lam = float(torch.distributions.Beta(am.alpha, am.alpha).sample()); idx = torch.roll(torch.arange(len(xb)), 1)
-        m = am.mix_block(z, lam, idx, s)
-        return visible_shares(torch.cat([1 - m, m], 1), ink, [torch.arange(len(xb)), idx], [lam, 1 - lam])
+    from automix.agreement import visible_shares
+    w, sources, lams = am.mixes(xb)
+    return visible_shares(w, ink, sources, lams)
 
 def label_agreement_of_run(d, keep_epochs=None, batches: int = 8, batch_size: int = 64) -> list[dict]:
     "Visible digit share against label share on `batches` held-out `digits_clutter` batches: for a momentum pipeline at each kept epoch (`keep_epochs`, default: the run's), else once with the run's mixer (cached as `label_agreement.json`)."
     import random, torch
     from automix.data import load_clutter_split, get_spec
-    from automix.metrics import load_method, probe_visible, agreement
+    from automix.metrics import load_method
+    from automix.agreement import probe_visible, agreement
+    from automix.runs import read_run
     from automix.mixers import get_mixer
     from automix.trainer import PIPELINES
-    d = Path(d); cfg = json.loads((d / "config.json").read_text()); m = cfg["method"]
+    d = Path(d); cfg = read_run(d, "config"); m = cfg["method"]
     if cfg["dataset"] != "digits_clutter": raise ValueError(f"{d}: label agreement needs digit masks, which only digits_clutter has (this run: {cfg['dataset']})")
     if m in ("vanilla", "manifoldmix"): raise ValueError(f"{d}: {m} mixes no pixels, so no digit can be more or less visible")
     def compute():

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F
 from torch.utils.data import DataLoader, Subset, RandomSampler
 from tqdm.auto import tqdm
-from .mixers import get_mixer, mixup_loss, share_title, MIXERS, evaluating
+from .mixers import get_mixer, mixup_loss, share_title, MIXERS, evaluating, as_image, show_images
 from .data import get_dataset, get_spec, check_files, verify_images, DatasetNotFoundError, DATASETS, SeededSampler, SeededItems, auto_workers, named_errors
 from .models import create_model, MODELS, known_backbone
 from .automix import Method          # the method interface lives below the trainer (notebook 02)
@@ -41,24 +41,18 @@ class Supervised(Method):
     def sample_figure(self, x, y, n: int = 8):
         "The first `n` mixed training images with their λ, or source shares (nothing for vanilla training)."
         if self.mixer is None: return None
-        import matplotlib.pyplot as plt
         out = self.mixer(x[:n], y[:n], model=self.model)
-        fig, axs = plt.subplots(1, n, figsize=(1.2 * n, 1.5))
         lams = torch.as_tensor(out.lam).expand(len(out.x))
-        for j, (ax, img, l) in enumerate(zip(axs, out.x, lams)):
-            img = (img - img.min()) / (img.max() - img.min() + 1e-8)
-            title = f"λ={float(l):.2f}"
-            if out.weights is not None: title = share_title(out.weights[j], 2)   # many sources (Co-Mixup)
-            ax.imshow(img.permute(1, 2, 0).cpu().numpy()); ax.set_title(title, fontsize=7); ax.axis("off")
-        return fig
+        title = lambda j: share_title(out.weights[j], 2) if out.weights is not None else f"λ={float(lams[j]):.2f}"   # many sources: Co-Mixup
+        return show_images([[(as_image(img), title(j)) for j, img in enumerate(out.x)]], size=(1.2, 1.5))
 
 # %% ../nbs/05_trainer.ipynb #b1777051
 def build_method(cfg: TrainConfig, model: nn.Module) -> Method:
     "The `Method` for `cfg.method`: vanilla, AutoMix, or a hand-crafted mixer."
     if cfg.method == "vanilla": return Supervised(model, None, cfg.label_smoothing)
     if cfg.method in PIPELINES:
-        from automix.automix import AutoMix
-        return AutoMix.from_config(model, cfg, variant=cfg.method)
+        from automix.variants import PIPELINE_METHODS
+        return PIPELINE_METHODS[cfg.method].from_config(model, cfg)
     return Supervised(model, get_mixer(cfg.method, alpha=cfg.alpha), cfg.label_smoothing)
 
 # %% ../nbs/05_trainer.ipynb #c30a632d

@@ -10,6 +10,7 @@ top-1 of every head (final and median of the last 10 epochs) with the paired dif
 import argparse, json
 import pandas as pd
 from automix.sweep import run_sweep, _seeds, paired_difference
+from automix.runs import read_run
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--dataset", default="digits"); ap.add_argument("--seeds", default="0-2"); ap.add_argument("--out", default="runs/momentum_forward")
@@ -17,7 +18,7 @@ a = ap.parse_args()
 rows = []
 for full in (True, False):
     for d in run_sweep(["automix"], _seeds(a.seeds), f"{a.out}/full_{full}", dataset=a.dataset, progress=False, full_momentum_forward=full):
-        s, c = json.loads((d / "summary.json").read_text()), json.loads((d / "config.json").read_text())
+        c, s = read_run(d, "config", "summary")
         rows.append(dict(full_momentum_forward=full, seed=c["seed"], **{k: round(v, 2) for k, v in s.items() if "top1" in k and not k.startswith("best")}))
 df = pd.DataFrame(rows)
 print(df.to_string(index=False))
