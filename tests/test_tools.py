@@ -29,3 +29,17 @@ def test_device_study_smoke(tmp_path):
     names = tarfile.open(back / "runs.tar.gz").getnames()
     assert any(n.endswith("/metrics.csv") for n in names) and not any(n.endswith(".pt") for n in names)
     assert sorted(Path(n).name for n in tarfile.open(back / "ckpt_automix.tar").getnames()) == ["epoch1.pt", "epoch2.pt"]
+
+def test_ablation_table(tmp_path):
+    "The ablation table lists each setting's runs beside the study's runs of the same seeds, and no other seeds."
+    def run(root, seed, top1, lr=0.01):
+        d = tmp_path / root / f"digits_clutter_automix_s{seed}_abc"; d.mkdir(parents=True)
+        (d / "config.json").write_text(json.dumps(dict(seed=seed, mixblock_lr=lr, momentum_start=0.99, momentum_end=0.999, hardware="cpu")))
+        (d / "summary.json").write_text(json.dumps(dict(median10_top1=top1, median10_top1_mix_k=top1 - 1, median10_top1_one_q=top1 - 2)))
+    run("study", 0, 87.5); run("study", 1, 89.7); run("study", 2, 88.0); run("ablate/lr", 0, 86.45, lr=0.1)
+    r = subprocess.run([sys.executable, str(ROOT / "tools" / "ablation_table.py"), str(tmp_path / "study"), str(tmp_path / "ablate")],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    rows = [l for l in r.stdout.splitlines() if l.startswith("| ") and "setting" not in l]
+    assert rows == ["| lr | 0.1 | 0.99 → 0.999 | 0 | 86.45 | 85.45 | 84.45 | cpu |",
+                    "| study preset | 0.01 | 0.99 → 0.999 | 0 | 87.50 | 86.50 | 85.50 | cpu |"]
