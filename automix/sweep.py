@@ -27,7 +27,8 @@ def is_done(d, cfg) -> bool:
     "Whether `d` holds a finished run of exactly `cfg`."
     from automix.trainer import MAY_CHANGE_ON_RESUME
     from automix.runs import read_run
-    try: saved, _ = read_run(d, "config", "summary")
+    if not (Path(d) / "summary.json").is_file(): return False         # unfinished: no need to read it
+    try: saved = read_run(d, "config")
     except FileNotFoundError: return False
     want = dataclasses.asdict(cfg)
     return all(saved.get(k) == v for k, v in want.items() if k not in MAY_CHANGE_ON_RESUME)
