@@ -7,12 +7,14 @@ from __future__ import annotations
 import copy, math
 import torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.basics import patch
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from .mixblock import MixBlock, mask_loss
 from .mixing import evaluating, as_image, show_images, mixed_ce
 
 # %% auto #0
-__all__ = ['HEADS', 'Method', 'momentum_schedule', 'no_repeat_perm', 'stage_channels', 'official_scale_factor', 'init_head_',
-           'WithHead', 'AutoMix', 'adjust_mask', 'grads_of', 'reference_step', 'reference_momentum_update']
+__all__ = ['HEADS', 'Method', 'momentum_schedule', 'WeightEMA', 'no_repeat_perm', 'stage_channels', 'official_scale_factor',
+           'init_head_', 'WithHead', 'AutoMix', 'adjust_mask', 'grads_of', 'reference_step',
+           'reference_momentum_update']
 
 # %% ../nbs/02_automix.ipynb #meth0001
 class Method(nn.Module):
@@ -25,6 +27,7 @@ class Method(nn.Module):
     def eval_models(self) -> dict[str, nn.Module]: raise NotImplementedError
     def networks(self) -> list[nn.Module]: return list({id(m): m for m in self.eval_models().values()}.values())
     def sample_figure(self, x, y): return None   # a figure of what the method trains on, if it has one
+    roles = dict(online="")   # which evaluated network (its eval_models tag) is the online one, and which the EMA, if any
     unused_parameters = False   # True where some parameters get no gradient on some steps (DDP must then look for them)
 
 # %% ../nbs/02_automix.ipynb #59ae43b2
@@ -34,6 +37,25 @@ def momentum_schedule(step: int, total: int, start: float = 0.999, end: float = 
     if step < lo: return start
     if step == 0: return 0.0                     # the hook's restart rule fires at iteration 0 when the warm-up is empty (T < 10)
     return end - (end - start) * (math.cos(math.pi * min(step, total) / total) + 1) / 2
+
+# %% ../nbs/02_automix.ipynb #ema00001
+class WeightEMA(nn.Module):
+    "An EMA of `model`'s weights and buffers (torch's `AveragedModel`), its coefficient on the momentum encoder's cosine schedule."
+    def __init__(self, model: nn.Module, start: float = 0.999, end: float = 0.999999):
+        super().__init__()
+        if not 0 <= start <= end <= 1: raise ValueError(f"an EMA needs 0 ≤ start ≤ end ≤ 1; got start={start}, end={end}")
+        self.start, self.end, self.total_steps = start, end, 1
+        self.averaged = AveragedModel(model, multi_avg_fn=self._average, use_buffers=True).requires_grad_(False)
+        self.averaged.update_parameters(model)         # the first call copies: the average starts at the network itself
+        self.register_buffer("step", torch.zeros((), dtype=torch.long))
+    def _average(self, ema, current, n):
+        get_ema_multi_avg_fn(momentum_schedule(int(self.step), self.total_steps, self.start, self.end))(ema, current, n)
+    @torch.no_grad()
+    def update(self, model: nn.Module):
+        "θ_ema ← m·θ_ema + (1−m)·θ for parameters and buffers, `m` at this step of the schedule; then count the step."
+        self.averaged.update_parameters(model); self.step += 1
+    @property
+    def module(self) -> nn.Module: return self.averaged.module
 
 # %% ../nbs/02_automix.ipynb #d5b8286b
 def no_repeat_perm(n: int, fallback: bool = True, device=None):
@@ -77,6 +99,7 @@ class WithHead(nn.Module):
 class AutoMix(Method):
     "AutoMix (Liu et al., ECCV 2022): online encoder, momentum encoder and Mix Block, trained in one step."
     variant = "automix"                                            # the trainer's method name (SAMix, AdAutoMix: notebook 02a)
+    roles = dict(online="_one_q", ema="")                          # the online encoder's one-hot head; the momentum encoder's (the EMA)
     def __init__(self,
                  model,                                            # a StagedNet (or HookedNet): `stages`, `forward_features`, `classifier`
                  alpha: float = 2.0,                               # λ ~ Beta(α, α) for the Mix Block's and the backbone's mixes

@@ -60,13 +60,16 @@ def save_sample_figure(method, ds, path, device, n: int = 16):
     fig = method.sample_figure(x.to(device), y.to(device))
     if fig is not None: fig.savefig(path, dpi=100); plt.close(fig)
 
-def summarize(history: list[dict]) -> dict:
-    "Final, best and median-of-last-10-epochs top-1 of every evaluated network."
+def summarize(history: list[dict], roles: dict | None = None) -> dict:
+    "Final, best and median-of-last-10-epochs top-1 of every evaluated network; `roles` (`Method.roles`) also names them `_online` / `_ema`."
     df, out = pd.DataFrame(history), {}
     for c in [c for c in df.columns if c.startswith("test_top1")]:
         tag = c[len("test_top1"):]
         out.update({f"final_top1{tag}": float(df[c].iloc[-1]), f"best_top1{tag}": float(df[c].max()),
                     f"median10_top1{tag}": float(df[c].iloc[-10:].median())})
+    for role, tag in (roles or {}).items():                  # the same numbers under the names every method shares
+        for stat in ("final", "best", "median10"):
+            if f"{stat}_top1{tag}" in out: out[f"{stat}_top1_{role}"] = out[f"{stat}_top1{tag}"]
     out["epochs"] = int(df["epoch"].iloc[-1]); out["train_time_s"] = float(df["epoch_time_s"].sum())
     return out
 
@@ -97,10 +100,14 @@ def code_version() -> str:
     return v or "unknown"
 
 def hardware(device=None) -> str:
-    "What runs the training on `device`, for the record: the GPU's name, or the CPU with its thread count."
+    "What runs the training on `device`, for the record: the GPU's name, or the CPU with its thread count and model name."
     device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
     if device.type == "cuda": return torch.cuda.get_device_name(device)
-    return f"cpu ({torch.get_num_threads()} threads)"
+    import platform
+    try:
+        with open("/proc/cpuinfo") as f: model = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+    except (OSError, StopIteration): model = platform.processor() or platform.machine()
+    return f"cpu ({torch.get_num_threads()} threads; {model})"
 
 class RunLocked(ConfigError):
     "Another live process is writing this run folder."

@@ -13,7 +13,7 @@ from tqdm.auto import tqdm
 from .mixers import get_mixer, mixup_loss, share_title, MIXERS, evaluating, as_image, show_images
 from .data import get_dataset, get_spec, check_files, verify_images, DatasetNotFoundError, DATASETS, SeededSampler, SeededItems, auto_workers, named_errors
 from .models import create_model, MODELS, known_backbone
-from .automix import Method          # the method interface lives below the trainer (notebook 02)
+from .automix import Method, WeightEMA         # the method interface lives below the trainer (notebook 02)
 from .config import *                # the configuration (notebook 04a) and the run folder (04b), re-exported here
 from .runs import *
 from .distributed import DistEnv
@@ -25,10 +25,12 @@ __all__ = ['Supervised', 'build_method', 'cosine_lr', 'make_optimizer', 'evaluat
 
 # %% ../nbs/05_trainer.ipynb #63297e2f
 class Supervised(Method):
-    "A classifier trained on clean batches (`mixer=None`) or on batches mixed by a hand-crafted mixer."
-    def __init__(self, model: nn.Module, mixer=None, label_smoothing: float = 0.0):
+    "A classifier trained on clean batches (`mixer=None`) or on batches mixed by a hand-crafted mixer; `ema=(start, end)` also keeps a `WeightEMA`."
+    roles = dict(online="", ema="_ema")
+    def __init__(self, model: nn.Module, mixer=None, label_smoothing: float = 0.0, ema: tuple[float, float] | None = None):
         super().__init__()
         self.model, self.mixer, self.label_smoothing = model, mixer, label_smoothing
+        self.ema = None if ema is None else WeightEMA(model, *ema)
     def training_step(self, x, y):
         if self.mixer is None:
             return dict(loss=F.cross_entropy(self.model(x), y, label_smoothing=self.label_smoothing))
@@ -36,7 +38,12 @@ class Supervised(Method):
         logits = out.logits if out.logits is not None else self.model(out.x)
         loss = mixup_loss(logits, out, self.label_smoothing)
         return dict(loss=loss if out.aux_loss is None else loss + out.aux_loss)
-    def eval_models(self): return {"": self.model}
+    def after_step(self):
+        if self.ema is not None: self.ema.update(self.model)
+    def set_total_steps(self, total: int):
+        self.total_steps = total
+        if self.ema is not None: self.ema.total_steps = total
+    def eval_models(self): return {"": self.model, **({"_ema": self.ema.module} if self.ema is not None else {})}
     @torch.no_grad()
     def sample_figure(self, x, y, n: int = 8):
         "The first `n` mixed training images with their λ, or source shares (nothing for vanilla training)."
@@ -48,12 +55,13 @@ class Supervised(Method):
 
 # %% ../nbs/05_trainer.ipynb #b1777051
 def build_method(cfg: TrainConfig, model: nn.Module) -> Method:
-    "The `Method` for `cfg.method`: vanilla, AutoMix, or a hand-crafted mixer."
-    if cfg.method == "vanilla": return Supervised(model, None, cfg.label_smoothing)
+    "The `Method` for `cfg.method`: vanilla, AutoMix, or a hand-crafted mixer; with `cfg.ema`, vanilla and the mixers keep a weight EMA."
+    ema = (cfg.momentum_start, cfg.momentum_end) if cfg.ema else None          # on the momentum encoder's schedule
+    if cfg.method == "vanilla": return Supervised(model, None, cfg.label_smoothing, ema)
     if cfg.method in PIPELINES:
         from automix.variants import PIPELINE_METHODS
         return PIPELINE_METHODS[cfg.method].from_config(model, cfg)
-    return Supervised(model, get_mixer(cfg.method, alpha=cfg.alpha), cfg.label_smoothing)
+    return Supervised(model, get_mixer(cfg.method, alpha=cfg.alpha), cfg.label_smoothing, ema)
 
 # %% ../nbs/05_trainer.ipynb #c30a632d
 def cosine_lr(epoch: int, epochs: int, base: float, floor: float, it: float = 0, warmup_its: float = 0) -> float:
@@ -274,7 +282,7 @@ def record_epoch(run: Run, row: dict):
 def finish_run(run: Run) -> dict:
     "`summary.json`, the learning curve, a figure of mixed samples and `model.safetensors`; returns the summary."
     cfg, out = run.cfg, run.out
-    summary = {**summarize(run.history), "out_dir": str(out)}
+    summary = {**summarize(run.history, run.method.roles), "out_dir": str(out)}
     if cfg.dump_rank_state: torch.save(run.method.state_dict(), out / f"rank{run.dist.rank}.pt")
     if run.dist.rank == 0:
         (out / "summary.json").write_text(json.dumps(summary, indent=1))
