@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np, torch
 
 # %% auto #0
-__all__ = ['visible_shares', 'agreement', 'probe_visible']
+__all__ = ['visible_shares', 'agreement', 'probe_visible', 'source_pairs', 'pair_mix', 'belief_share', 'binned_gaps']
 
 # %% ../nbs/06a_agreement.ipynb #a7c2e202
 def visible_shares(weights, ink, sources, lams):
@@ -52,3 +52,54 @@ def probe_visible(mix, x, ink, seed: int = 0, eps: float = 1e-3, tol: float = 0.
     mixed = (lam > 0).all(1) & ok                                                             # both halves have label weight
     V = v / v.sum(1, keepdim=True).clamp_min(1e-8)
     return V[mixed], lam[mixed], v[mixed], int((~ok).sum())
+
+# %% ../nbs/06a_agreement.ipynb #orc00002
+def source_pairs(y, n_pairs: int, seed: int = 0):
+    "Up to `n_pairs` pairs `(a, b)` of distinct images with different labels, each image in one pair at most (so no pair twice), seeded."
+    y = torch.as_tensor(y); order = torch.randperm(len(y), generator=torch.Generator().manual_seed(seed))
+    a, b = order[: len(y) // 2], order[len(y) // 2: 2 * (len(y) // 2)]
+    keep = y[a] != y[b]
+    return a[keep][:n_pairs], b[keep][:n_pairs]
+
+def pair_mix(method, xa, xb, ya, yb, lam: float, seed: int = 0):
+    "Mix each `xa[j]` with `xb[j]` at label share `lam` for `xa`: returns the mixed images and the share of `xa`'s label (box mixers round it)."
+    import random
+    n = len(xa); x, y = torch.cat([xa, xb]), torch.cat([ya, yb])
+    swap = torch.cat([torch.arange(n, 2 * n), torch.arange(n)])
+    torch.manual_seed(seed); np.random.seed(seed); random.seed(seed)     # replayable: the same call gives the same mix
+    if hasattr(method, "mixes"):                                         # a momentum pipeline: its trained Mix Block
+        w, src, lams = method.mixes(x, lam=lam, index=swap)
+        mixed = sum(x[s] * w[:, k:k + 1] for k, s in enumerate(src))
+        return mixed[:n], torch.full((n,), float(lams[0]))
+    mixer, model = method                                                # a hand-crafted mixer and the network it may consult
+    out = mixer(x, y, model=model, lam=lam, index=swap)
+    w = _source_weights(out, 2 * n)[:n]                                  # [n, 2n]: label share of every input in output j
+    ar = torch.arange(n)
+    wa, wb = w[ar, ar], w[ar, ar + n]
+    share = torch.where(wa + wb > 0.5, wa / (wa + wb).clamp_min(1e-8), torch.full_like(wa, float("nan")))   # NaN: not a mix of a and b (Co-Mixup)
+    return out.x[:n], share
+
+# %% ../nbs/06a_agreement.ipynb #orc00004
+@torch.no_grad()
+def belief_share(oracle, mixed, ya, yb, batch: int = 256) -> torch.Tensor:
+    "The oracle's share of belief in `ya` among `{ya, yb}`: `p(ya) / (p(ya) + p(yb))` for each mixed image."
+    p = torch.cat([oracle(mixed[i:i + batch]).float().softmax(1) for i in range(0, len(mixed), batch)])
+    ar = torch.arange(len(p))
+    return p[ar, ya] / (p[ar, ya] + p[ar, yb]).clamp_min(1e-12)
+
+def binned_gaps(lam, share, visible=None, width: float = 0.1):
+    "Per label-share bin of `width`: count, mean label share, mean oracle share and mean |share − λ| (and |V − λ| with `visible`); NaN shares are left out."
+    import pandas as pd
+    lam, share = torch.as_tensor(lam).float(), torch.as_tensor(share).float()
+    ok = ~torch.isnan(share) & ~torch.isnan(lam)
+    df = pd.DataFrame(dict(lam=lam[ok].numpy(), share=share[ok].numpy()))
+    if visible is not None: df["visible"] = torch.as_tensor(visible).float()[ok].numpy()
+    nbins = int(round(1 / width))
+    df["bin"] = np.minimum((df.lam / width).astype(int), nbins - 1)
+    df["oracle_gap"] = (df.share - df.lam).abs()
+    if visible is not None: df["pixel_gap"] = (df.visible - df.lam).abs()
+    g = df.groupby("bin")
+    out = pd.DataFrame(dict(lam_bin=[f"{b * width:.1f}–{(b + 1) * width:.1f}" for b in g.groups], count=g.size().values,
+                            mean_lam=g.lam.mean().values, mean_share=g.share.mean().values, oracle_gap=g.oracle_gap.mean().values))
+    if visible is not None: out["pixel_gap"] = g.pixel_gap.mean().values
+    return out

@@ -364,10 +364,10 @@ def sample_figure(self: AutoMix, x, y, lams=(0.3, 0.5, 0.7), n: int = 4):
 # %% ../nbs/02_automix.ipynb #amix0002
 @patch
 @torch.no_grad()
-def mixes(self: AutoMix, x):
-    "The Mix Block's mixes of `x` as `(weights [N, K, H, W], sources, λs)` with K = 2: λ ~ Beta(α, α), each sample's partner the one before it (momentum-encoder features, in the encoder's current mode)."
+def mixes(self: AutoMix, x, lam: float | None = None, index=None):
+    "The Mix Block's mixes of `x` as `(weights [N, K, H, W], sources, λs)` with K = 2: λ ~ Beta(α, α) and each sample's partner the one before it unless given (momentum-encoder features, in the encoder's current mode)."
     z = self.encoder_k.forward_features(x, self.mask_layer); s = self._scale(x, z)
-    lam = float(torch.distributions.Beta(self.alpha, self.alpha).sample())
-    own = torch.arange(len(x), device=x.device); partner = torch.roll(own, 1)
+    lam = float(torch.distributions.Beta(self.alpha, self.alpha).sample()) if lam is None else float(lam)
+    own = torch.arange(len(x), device=x.device); partner = torch.roll(own, 1) if index is None else index
     m = self.mix_block(z, lam, partner, s)
     return torch.cat([1 - m, m], 1), [own, partner], [lam, 1 - lam]

@@ -9,8 +9,9 @@ from pathlib import Path
 import numpy as np, pandas as pd
 
 # %% auto #0
-__all__ = ['run_key', 'run_folder', 'is_done', 'run_sweep', 'paired_difference', 'sweep_table', 'cached_json', 'pipeline_shares',
-           'label_agreement_of_run', 'downstream_of_run', 'main']
+__all__ = ['LAM_GRID', 'run_key', 'run_folder', 'is_done', 'run_sweep', 'paired_difference', 'sweep_table', 'cached_json',
+           'pipeline_shares', 'label_agreement_of_run', 'downstream_of_run', 'oracle_agreement_of_run', 'holm',
+           'paired_test', 'compare_family', 'flattened', 'main']
 
 # %% ../nbs/09_sweep.ipynb #0d1665e9
 def run_key(cfg) -> str:
@@ -141,6 +142,100 @@ def downstream_of_run(d, images: int = 500, device="cpu", data_root="data") -> d
         return dict(ece=100 * ece(p, y), corruption_top1=float(corr.top1.mean()), occlusion_top1=float(occ.top1.mean()),
                     reliability=reliability(p, y).to_dict("list"))
     return cached_json(d, "downstream.json", compute)
+
+# %% ../nbs/09_sweep.ipynb #orr00002
+LAM_GRID = tuple(round(0.05 + 0.1 * i, 2) for i in range(10))      # the centres of ten λ bins, 0.1 wide
+
+def _pair_visible(method, xa, xb, ya, yb, ia, ib, lam, seed, eps: float = 1e-3):
+    "Visible ink share of source a among {a, b} for each pair: exact from a pipeline's weight maps, else by replaying the mix on `x + ε·ink`."
+    import torch
+    from automix.agreement import pair_mix
+    if hasattr(method, "mixes"):
+        n = len(xa); w, _, _ = method.mixes(torch.cat([xa, xb]), lam=lam, index=torch.cat([torch.arange(n, 2 * n), torch.arange(n)]))
+        va, vb = (w[:n, 0:1] * ia).sum((1, 2, 3)), (w[:n, 1:2] * ib).sum((1, 2, 3))
+    else:
+        base = pair_mix(method, xa, xb, ya, yb, lam, seed)[0]
+        va = ((pair_mix(method, xa + eps * ia, xb, ya, yb, lam, seed)[0] - base) / eps).mean(1).sum((1, 2))
+        vb = ((pair_mix(method, xa, xb + eps * ib, ya, yb, lam, seed)[0] - base) / eps).mean(1).sum((1, 2))
+    va, vb = va / ia.sum((1, 2, 3)).clamp_min(1e-8), vb / ib.sum((1, 2, 3)).clamp_min(1e-8)
+    return va / (va + vb).clamp_min(1e-8)
+
+def oracle_agreement_of_run(d, judge_dir, pairs: int = 200, lams=LAM_GRID) -> list[dict]:
+    "Per λ bin: the judge's belief gap and the pixel gap of the run's mixes on `pairs` fixed held-out pairs (cached as `oracle_agreement.json`)."
+    import torch, pandas as pd
+    from automix.data import load_clutter_split, get_spec
+    from automix.metrics import load_method
+    from automix.agreement import source_pairs, pair_mix, belief_share, binned_gaps
+    from automix.runs import read_run, load_exported
+    from automix.mixers import get_mixer
+    d = Path(d); cfg = read_run(d, "config"); m = cfg["method"]
+    if cfg["dataset"] != "digits_clutter": raise ValueError(f"{d}: the label measure needs digit masks, which only digits_clutter has (this run: {cfg['dataset']})")
+    if m in ("vanilla", "manifoldmix"): raise ValueError(f"{d}: {m} mixes no pixels, so there is no mixed image to judge")
+    def compute():
+        judge = load_exported(Path(judge_dir) / "model.safetensors")
+        spec = get_spec("digits_clutter"); mean, std = torch.tensor(spec.mean).view(1, 3, 1, 1), torch.tensor(spec.std).view(1, 3, 1, 1)
+        xt, yt, ink = load_clutter_split("test", with_masks=True); xt = (xt - mean) / std
+        a, b = source_pairs(yt, pairs)
+        xa, xb, ya, yb, ia, ib = xt[a], xt[b], yt[a], yt[b], ink[a].float(), ink[b].float()
+        method, c, _ = load_method(d, "last.pt"); method.eval()
+        mix = method if hasattr(method, "mixes") else (get_mixer(m, alpha=c.alpha), method.model)
+        rows = []
+        with torch.no_grad():
+            for i, lam in enumerate(lams):
+                mixed, share = pair_mix(mix, xa, xb, ya, yb, lam, seed=i)
+                V = _pair_visible(mix, xa, xb, ya, yb, ia, ib, lam, seed=i)
+                rows.append(pd.DataFrame(dict(lam=share.numpy(), s=belief_share(judge, mixed, ya, yb).numpy(), V=V.numpy())))
+        df = pd.concat(rows)
+        t = binned_gaps(torch.tensor(df.lam.values), torch.tensor(df.s.values), torch.tensor(df.V.values))
+        return t.assign(method=m, judge=str(Path(judge_dir).name), dropped=int(df.lam.isna().sum())).to_dict("records")
+    return cached_json(d, "oracle_agreement.json", compute)
+
+# %% ../nbs/09_sweep.ipynb #fam00002
+def holm(pvalues) -> np.ndarray:
+    "Holm's step-down adjusted p-values (family-wise error), in the input's order."
+    p = np.asarray(pvalues, float); m = len(p); order = np.argsort(p)
+    adj = np.minimum(1, np.maximum.accumulate((m - np.arange(m)) * p[order]))
+    out = np.empty(m); out[order] = adj
+    return out
+
+def paired_test(a, b, conf: float = 0.95):
+    "Mean of `a − b` (paired), its two-sided t-interval at `conf`, and the t-test's p-value (NaN for fewer than 2 pairs)."
+    from scipy import stats
+    d = np.asarray(a, float) - np.asarray(b, float)
+    if len(d) < 2: return (float(d.mean()) if len(d) else float("nan")), float("nan"), float("nan"), float("nan")
+    se = d.std(ddof=1) / math.sqrt(len(d))
+    if se == 0: return float(d.mean()), float(d.mean()), float(d.mean()), 0.0 if d.mean() != 0 else 1.0
+    h = stats.t.ppf((1 + conf) / 2, len(d) - 1) * se
+    return float(d.mean()), float(d.mean() - h), float(d.mean() + h), float(2 * stats.t.sf(abs(d.mean() / se), len(d) - 1))
+
+def compare_family(runs: pd.DataFrame, baselines, columns, alpha: float = 0.05) -> pd.DataFrame:
+    "Every arm against every baseline in every column, paired by seed; Holm-adjusted p and Bonferroni-simultaneous intervals over the whole family. `runs`: arm, seed, hardware, commit and the columns."
+    for k in ("hardware", "commit"):
+        if runs[k].nunique() > 1:
+            raise ValueError(f"these runs come from {runs[k].nunique()} {k} classes ({', '.join(sorted(map(str, runs[k].unique())))}): "
+                             "a seed on one is no pair for the same seed on another; compare within one class")
+    pairs = []
+    for base in baselines:
+        b = runs[runs.arm == base].set_index("seed")
+        for arm in [a for a in runs.arm.unique() if a != base]:
+            g = runs[runs.arm == arm].set_index("seed"); common = g.index.intersection(b.index)
+            pairs += [(arm, base, col, g.loc[common, col].values, b.loc[common, col].values) for col in columns]
+    m = max(sum(len(x) >= 2 for *_, x, _ in pairs), 1)
+    rows = [dict(arm=arm, baseline=base, column=col, pairs=len(x), **dict(zip(("diff", "lo95", "hi95", "p"), paired_test(x, y))),
+                 **dict(zip(("lo_simult", "hi_simult"), paired_test(x, y, conf=1 - alpha / m)[1:3]))) for arm, base, col, x, y in pairs]
+    t = pd.DataFrame(rows); ok = t.p.notna()
+    t["p_holm"] = np.nan; t.loc[ok, "p_holm"] = holm(t.p[ok])
+    t["holds"] = (t.p_holm < alpha) & ok
+    return t
+
+def flattened(curves: pd.DataFrame, col: str, n: int = 10) -> pd.DataFrame:
+    "Per arm: the mean over seeds of (mean of the last `n` evaluations of `col` − mean of the `n` before them), with its t-interval."
+    rows = []
+    for arm, g in curves.dropna(subset=[col]).groupby("arm", sort=False):
+        per_seed = g.groupby("seed")[col].apply(lambda s: s.iloc[-n:].mean() - s.iloc[-2 * n:-n].mean())
+        d, lo, hi, _ = paired_test(per_seed.values, np.zeros(len(per_seed)))
+        rows.append(dict(arm=arm, seeds=len(per_seed), last_minus_before=d, lo95=lo, hi95=hi))
+    return pd.DataFrame(rows)
 
 # %% ../nbs/09_sweep.ipynb #f99a71a3
 def _seeds(s: str) -> list[int]:

@@ -105,11 +105,14 @@ def training_step(self: AdAutoMix, x, y) -> dict:
 # %% ../nbs/02a_variants.ipynb #adamix01
 @patch
 @torch.no_grad()
-def mixes(self: AdAutoMix, x):
-    "The generator's mixes of `x` as `(weights [N, K, H, W], sources, λs)`: K, λs and sources drawn as in training (momentum-encoder features)."
+def mixes(self: AdAutoMix, x, lam: float | None = None, index=None):
+    "The generator's mixes of `x` as `(weights [N, K, H, W], sources, λs)`: K, λs and sources drawn as in training, or two sources `x`, `x[index]` with shares `λ`, `1 − λ` when `lam` is given (momentum-encoder features)."
     z = self.encoder_k.forward_features(x, self.mask_layer); s = self._scale(x, z)
-    K, lam, _, idx, _ = self._draw_ada(len(x), x.device)
-    return self.mix_block([z[i] for i in idx], lam, s), idx, lam
+    if lam is None: K, lams, _, idx, _ = self._draw_ada(len(x), x.device)
+    else:
+        own = torch.arange(len(x), device=x.device)
+        idx, lams = [own, torch.roll(own, 1) if index is None else index], [float(lam), 1 - float(lam)]
+    return self.mix_block([z[i] for i in idx], lams, s), idx, lams
 
 # %% ../nbs/02a_variants.ipynb #66283185
 @patch

@@ -1,0 +1,66 @@
+"The fair study (issue #23) end to end on tiny settings: its driver's queue and arms, then its notebook's tables and refusals."
+import csv, json, subprocess, sys
+from pathlib import Path
+import pytest
+import papermill as pm
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import fair_study  # noqa: E402
+
+
+def test_queue_and_settings():
+    q = fair_study.queue(["vanilla", "puzzlemix", "mixup"], [0, 1])
+    assert q[0] == ("oracle", fair_study.ORACLE_SEED)                       # the judge first
+    assert q[1:] == [("vanilla", 0), ("mixup", 0), ("vanilla", 1), ("mixup", 1), ("puzzlemix", 0), ("puzzlemix", 1)]
+    s = fair_study.settings("automix_official", 3)
+    assert (s["method"], s["seed"], s["lam_concat"], s["mixblock_lr"], s["min_lr"], s["ema"]) == ("automix", 3, False, 0.1, 0.05, True)
+    assert fair_study.settings("oracle", 100)["method"] == "vanilla"
+    with pytest.raises(SystemExit, match="choose from: vanilla, automix_official"): fair_study.settings("nomix", 0)
+
+
+def test_unknown_arm_cli(tmp_path):
+    r = subprocess.run([sys.executable, str(ROOT / "tools" / "fair_study.py"), str(tmp_path / "s"), "--arms", "vanilla,nomix"],
+                       capture_output=True, text=True)
+    assert r.returncode != 0 and "unknown arm 'nomix'" in r.stderr and not (tmp_path / "s").exists()
+
+
+@pytest.fixture(scope="module")
+def smoke_study(tmp_path_factory):
+    out = tmp_path_factory.mktemp("fair")
+    r = subprocess.run([sys.executable, str(ROOT / "tools" / "fair_study.py"), str(out), "--worker", "1", "--smoke", "--seeds", "0-1",
+                        "--arms", "vanilla,automix_official,mixup"], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return out
+
+
+def run_fair(out, tmp_path):
+    return pm.execute_notebook(str(ROOT / "nbs" / "study_fair.ipynb"), str(tmp_path / "fair.ipynb"), cwd=str(ROOT), progress_bar=False,
+                               kernel_name="python3", parameters=dict(out_root=str(out), pairs=10))
+
+
+def test_fair_notebook(smoke_study, tmp_path):
+    runs = [json.loads((d / "arm.json").read_text())["arm"] for d in smoke_study.glob("*_s*_*") if (d / "arm.json").exists()]
+    assert sorted(runs) == sorted(["oracle"] + ["vanilla", "automix_official", "mixup"] * 2)
+    for d in smoke_study.glob("*/summary.json"):
+        s = json.loads(d.read_text()); assert "median10_top1_online" in s and "median10_top1_ema" in s, d
+    run_fair(smoke_study, tmp_path)
+    rows = list(csv.DictReader(open(smoke_study / "comparisons.csv")))
+    assert len(rows) == 8                                                     # 2 baselines × 2 other arms × 2 columns
+    assert {r["column"] for r in rows} == {"online", "ema"} and all(r["pairs"] == "2" for r in rows)
+    res = (smoke_study / "results.md").read_text()
+    for arm in ("vanilla", "automix_official", "mixup"): assert f"| {arm} |" in res
+    assert "| oracle |" not in res                                             # the judge is not an arm
+    lab = (smoke_study / "label_measure.md").read_text()
+    assert "| mixup |" in lab and "| automix_official |" in lab and "| vanilla |" not in lab
+    assert "beats vanilla" in (smoke_study / "verdicts.md").read_text()
+    for f in ("fair_curves.png", "fair_label_measure.png", "flattened.md"): assert (smoke_study / f).exists(), f
+
+
+def test_fair_notebook_refuses_two_hardware_classes(smoke_study, tmp_path):
+    d = next(p.parent for p in smoke_study.glob("*_mixup_s1_*/config.json"))
+    cfg = json.loads((d / "config.json").read_text()); keep = dict(cfg)
+    cfg["hardware"] = "NVIDIA H200"; (d / "config.json").write_text(json.dumps(cfg))
+    try:
+        with pytest.raises(pm.PapermillExecutionError, match="AssertionError"): run_fair(smoke_study, tmp_path)
+    finally: (d / "config.json").write_text(json.dumps(keep))
