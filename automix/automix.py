@@ -120,7 +120,7 @@ class AutoMix(Method):
                  mixblock_lr: float | None = None,                 # the Mix Block's learning rate (None: the backbone's)
                  mixblock_min_lr: float | None = None,             # the Mix Block's final learning rate (None: the backbone's)
                  upsample: str = "nearest",                        # mask to image size: 'nearest' (official) or 'bilinear'
-                 scale_factor: int | None = None):                 # mask upsampling factor (None: the official rule, else image side / feature side)
+                 scale_factor: int | None = None):                 # mask upsampling factor (None: the official rule where it fits, else from the feature and image sizes)
         super().__init__()
         if not alpha > 0: raise ValueError(f"alpha must be > 0, got {alpha}")
         if not 0 <= switch_off <= 1: raise ValueError(f"switch_off is in [0, 1] (0: always train the Mix Block); got {switch_off}")
@@ -154,7 +154,7 @@ class AutoMix(Method):
 
     config_fields = ("alpha", "lam_concat", "momentum_start", "momentum_end", "mask_loss_weight", "mask_loss_anneal", "lam_margin",
                      "mix_shuffle_no_repeat", "switch_off", "mask_adjust", "mask_adjust_lam", "full_momentum_forward", "heads",
-                     "mixblock_lr", "mixblock_min_lr")
+                     "mixblock_lr", "mixblock_min_lr", "scale_factor")
     @classmethod
     def from_config(cls, model, cfg):
         "Build from a `TrainConfig` (the benchmark's preset already applied): the fields in `config_fields` that are set."
@@ -179,19 +179,22 @@ def _features(self: AutoMix, x):
     return self.encoder_k.forward_features(x, self.mask_layer, run_all=self.full_momentum_forward)
 
 @patch
-def _scale(self: AutoMix, x, z) -> int:
-    "The mask's upsampling factor: `scale_factor`, else the official rule for staged ResNets, else image side / feature side."
+def _scale(self: AutoMix, x, z):
+    "The mask's upsampling: `scale_factor` if given; else the official rule (staged ResNets) where it lands on the image size; else image side / feature side where that is a whole number; else the image size itself (nearest)."
+    H, W = x.shape[-2:]; h, w = z.shape[-2:]
     if self.scale_factor: return self.scale_factor
-    if hasattr(self.encoder_k, "stem"): return official_scale_factor(x.shape[-1], self.mask_layer)
-    return x.shape[-1] // z.shape[-1]          # timm / torchvision models: no official rule exists for their stages
+    if hasattr(self.encoder_k, "stem"):
+        s = official_scale_factor(W, self.mask_layer)
+        if (h * s, w * s) == (H, W): return s
+    if H % h == 0 and W % w == 0 and H // h == W // w: return H // h
+    return (H, W)
 
 @patch
 def _check_mask(self: AutoMix, m, x, z, s):
     if m.shape[-2:] != x.shape[-2:]:
         raise ValueError(f"the Mix Block's mask is {tuple(m.shape[-2:])} but the images are {tuple(x.shape[-2:])}: features "
-                         f"{tuple(z.shape[-2:])} at mask_layer {self.mask_layer} upsampled by scale_factor {s} (the official rule: "
-                         f"2^(2+mask_layer) above 64 px, else 2^mask_layer); pass scale_factor={x.shape[-1] // z.shape[-1]} if the "
-                         f"image side is a multiple of the feature side")
+                         f"{tuple(z.shape[-2:])} at mask_layer {self.mask_layer} upsampled by scale_factor={s}; leave scale_factor "
+                         f"unset to derive it from the feature and image sizes")
 
 # %% ../nbs/02_automix.ipynb #a7c2e001
 def adjust_mask(m, lam: float, eps: float = 1e-8):
@@ -209,7 +212,8 @@ def _backbone_mask(self: AutoMix, z, lam_bb, idx_bb, scale, lam_mb=None):
     "The detached shares `[N, 2, H, W]` (sample, partner) for the online encoder's sample: `mask_adjust` with its probability, plain Mixup when λ_bb is within `lam_margin` of 0 or 1."
     if lam_bb <= self.lam_margin or lam_bb >= 1 - self.lam_margin:
         w = torch.tensor([lam_bb, 1 - lam_bb], device=z.device).reshape(1, 2, 1, 1)
-        return w.expand(len(z), 2, z.shape[2] * scale, z.shape[3] * scale)
+        H, W = (z.shape[2] * scale, z.shape[3] * scale) if isinstance(scale, int) else scale
+        return w.expand(len(z), 2, H, W)
     m = self.mix_block(z, lam_bb, idx_bb, scale)
     if self.mask_adjust > 0 and float(torch.rand(())) < self.mask_adjust:
         return adjust_mask(m, lam_mb if self.mask_adjust_lam == "mb" else lam_bb)

@@ -13,8 +13,9 @@ from .models import MODELS, known_backbone
 from .automix import AutoMix
 
 # %% auto #0
-__all__ = ['PRESETS', 'ALPHAS', 'BACKBONE_OVERRIDES', 'METHOD_NAMES', 'PIPELINES', 'MAY_CHANGE_ON_RESUME', 'TrainConfig',
-           'method_names', 'ConfigError', 'pick_device', 'resolve_config', 'check_backbone_name', 'check_same_run']
+__all__ = ['PRESETS', 'ALPHAS', 'BACKBONE_OVERRIDES', 'METHOD_NAMES', 'PIPELINES', 'MAY_CHANGE_ON_RESUME', 'ADDED_FIELDS',
+           'TrainConfig', 'method_names', 'ConfigError', 'pick_device', 'resolve_config', 'check_backbone_name',
+           'run_settings', 'check_same_run']
 
 # %% ../nbs/04a_config.ipynb #2121c677
 _CIFAR = dict(backbone="cifar_resnet18", epochs=400, batch_size=100, optimizer="sgd", lr=0.1, weight_decay=1e-4,
@@ -96,6 +97,7 @@ class TrainConfig:
     ema: bool = False                   # vanilla and mixers: also keep and test an EMA of the weights on the momentum encoder's schedule (momentum_start → momentum_end); the pipelines have theirs, the momentum encoder
     # AutoMix (SPEC §1–2); None = the preset's value
     mask_layer: int | None = None       # AutoMix: the backbone stage whose features the Mix Block reads
+    scale_factor: int | None = None     # AutoMix: the mask's upsampling factor (None: the official rule where it lands on the image size, else derived from the feature and image sizes)
     lam_concat: bool | None = None      # AutoMix: give λ to the Mix Block as a channel
     momentum_start: float | None = None # AutoMix (and --ema): EMA coefficient of the momentum encoder at the start
     momentum_end: float | None = None   # AutoMix (and --ema): EMA coefficient at the end (cosine)
@@ -215,6 +217,7 @@ def resolve_config(cfg: TrainConfig | None = None, **overrides) -> TrainConfig:
               "channels_last", "sync_bn", "compile", "dump_rank_state", "verify_images"):
         setattr(cfg, k, _bool(k, getattr(cfg, k)))
     if cfg.mask_layer is not None: cfg.mask_layer = _num("mask_layer", cfg.mask_layer, int, 0, strict=False)
+    if cfg.scale_factor is not None: cfg.scale_factor = _num("scale_factor", cfg.scale_factor, int, 0)
     for k, hi, closed in (("label_smoothing", 1, False), ("momentum", 1, False), ("momentum_start", 1, True), ("momentum_end", 1, True)):
         v = getattr(cfg, k)
         if v is not None and (v > hi or (v == hi and not closed)):
@@ -239,12 +242,22 @@ def check_backbone_name(name: str):
 # Fields that may differ when a run is resumed: they do not change what the run computes.
 MAY_CHANGE_ON_RESUME = ("resume", "progress", "num_workers", "device", "out_dir", "dump_rank_state", "keep_epochs", "verify_images",
                         "log", "log_images_every")
+# Fields added after runs were first committed, with the default that reproduces those runs: a saved config without one
+# of them was trained at that default, so it still names (run_key), finishes (is_done) and resumes the same run.
+ADDED_FIELDS = dict(ema=False, scale_factor=None)
+
+def run_settings(cfg) -> dict:
+    "What defines what a run computes: every field but those in `MAY_CHANGE_ON_RESUME`, and an added field only where it is not at its default."
+    d = asdict(cfg) if dataclasses.is_dataclass(cfg) else dict(cfg)
+    return {k: v for k, v in d.items() if k in _FIELDS and k not in MAY_CHANGE_ON_RESUME and not (k in ADDED_FIELDS and v == ADDED_FIELDS[k])}
+
+_FIELDS = {f.name for f in dataclasses.fields(TrainConfig)}
 
 def check_same_run(saved: dict, cfg: TrainConfig, path):
     "Refuse to resume `path` under a configuration that differs from the one it was trained with, naming every field."
-    now = asdict(cfg)
-    diff = [f"{k}: {saved.get(k, '(not recorded)')!r} → {now[k]!r}" for k in now
-            if k not in MAY_CHANGE_ON_RESUME and saved.get(k, "(not recorded)") != now[k]]
+    was, now = run_settings(saved), run_settings(cfg)
+    diff = [f"{k}: {was.get(k, ADDED_FIELDS.get(k, '(not recorded)'))!r} → {now.get(k, ADDED_FIELDS.get(k))!r}" for k in sorted(set(was) | set(now))
+            if was.get(k, ADDED_FIELDS.get(k, "(not recorded)")) != now.get(k, ADDED_FIELDS.get(k))]
     if diff: raise ConfigError(f"{path} was trained with other settings; resuming would mix two runs. Differences: "
                                + "; ".join(diff) + ". Use another out_dir for the new settings.")
 

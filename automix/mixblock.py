@@ -8,7 +8,7 @@ import math
 import torch, torch.nn as nn, torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['lam_channel', 'attention_dims', 'small_init', 'MixBlock', 'mask_loss', 'SAMixBlock', 'AdaMixBlock']
+__all__ = ['lam_channel', 'attention_dims', 'small_init', 'MixBlock', 'upsample_mask', 'mask_loss', 'SAMixBlock', 'AdaMixBlock']
 
 # %% ../nbs/01_mixblock.ipynb #d31e8825
 def lam_channel(z, value):
@@ -48,11 +48,19 @@ class MixBlock(nn.Module):
         if self.use_scale: att = att / math.sqrt(self.inter)
         return (att.softmax(-1) @ v).reshape(n, 1, h, w)
 
-    def forward(self, z, lam, index, scale_factor: int):
+    def forward(self, z, lam, index, scale_factor):
+        "`scale_factor`: an integer, or the image size `(H, W)` (`upsample_mask`)."
         m = self.mask_logits(z, lam, index)
-        if self.upsample == "nearest":   # sigmoid commutes with nearest upsampling: do it on the small map
-            return torch.sigmoid(m).repeat_interleave(scale_factor, 2).repeat_interleave(scale_factor, 3)
-        return torch.sigmoid(F.interpolate(m, scale_factor=scale_factor, mode="bilinear", align_corners=False))
+        if self.upsample == "nearest": return upsample_mask(torch.sigmoid(m), scale_factor)   # sigmoid commutes with nearest upsampling: do it on the small map
+        return torch.sigmoid(upsample_mask(m, scale_factor, self.upsample))
+
+# %% ../nbs/01_mixblock.ipynb #ups00001
+def upsample_mask(m, scale, mode: str = "nearest"):
+    "Upsample a feature-resolution map `[N, C, h, w]` by an integer `scale`, or to an image size `(H, W)` when the image side is no multiple of the feature side."
+    if isinstance(scale, int):
+        if mode == "nearest": return m.repeat_interleave(scale, 2).repeat_interleave(scale, 3)   # = nearest interpolation, cheaper
+        return F.interpolate(m, scale_factor=scale, mode=mode, align_corners=False)
+    return F.interpolate(m, size=tuple(scale), mode=mode, **({} if mode == "nearest" else dict(align_corners=False)))
 
 # %% ../nbs/01_mixblock.ipynb #7ba9bc8d
 def mask_loss(mask, lam: float, margin: float = 0.1, variance: bool = False):
@@ -85,10 +93,8 @@ class SAMixBlock(nn.Module):
         if self.use_scale: att = att / math.sqrt(self.inter)
         return (att.softmax(-1).transpose(1, 2) @ v).reshape(n, 1, h, w)
 
-    def forward(self, z, lam, index, scale_factor: int):
-        own = torch.sigmoid(F.interpolate(self.mask_logits(z, lam, index), scale_factor=scale_factor,
-                                          mode=self.upsample, **({} if self.upsample == "nearest" else dict(align_corners=False))))
-        return 1 - own
+    def forward(self, z, lam, index, scale_factor):
+        return 1 - torch.sigmoid(upsample_mask(self.mask_logits(z, lam, index), scale_factor, self.upsample))
 
 # %% ../nbs/01_mixblock.ipynb #d3b6d6b0
 class AdaMixBlock(nn.Module):
@@ -116,8 +122,7 @@ class AdaMixBlock(nn.Module):
             out.append((att.softmax(-1) @ v[i]).reshape(n, 1, h, w))
         return torch.cat(out, 1)
 
-    def forward(self, zs, lams, scale_factor: int):
+    def forward(self, zs, lams, scale_factor):
         m = self.mask_logits(zs, lams)
-        if self.upsample == "nearest":
-            return m.softmax(1).repeat_interleave(scale_factor, 2).repeat_interleave(scale_factor, 3)
-        return F.interpolate(m, scale_factor=scale_factor, mode="bilinear", align_corners=False).softmax(1)
+        if self.upsample == "nearest": return upsample_mask(m.softmax(1), scale_factor)
+        return upsample_mask(m, scale_factor, self.upsample).softmax(1)

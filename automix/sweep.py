@@ -15,24 +15,23 @@ __all__ = ['LAM_GRID', 'run_key', 'run_folder', 'is_done', 'run_sweep', 'paired_
 
 # %% ../nbs/09_sweep.ipynb #0d1665e9
 def run_key(cfg) -> str:
-    "A short hash of everything that defines what a run computes (not where it is written or how it reports)."
-    from automix.trainer import MAY_CHANGE_ON_RESUME
+    "A short hash of everything that defines what a run computes (not where it is written or how it reports; `run_settings`)."
+    from automix.config import run_settings
     from automix.runs import config_hash
-    return config_hash(dataclasses.asdict(cfg), MAY_CHANGE_ON_RESUME)
+    return config_hash(run_settings(cfg))
 
 def run_folder(out_root, cfg) -> Path:
     "Where the run `cfg` of a sweep lives: `<dataset>_<method>_s<seed>_<settings hash>`, so other settings get other folders."
     return Path(out_root) / f"{cfg.dataset}_{cfg.method}_s{cfg.seed}_{run_key(cfg)}"
 
 def is_done(d, cfg) -> bool:
-    "Whether `d` holds a finished run of exactly `cfg`."
-    from automix.trainer import MAY_CHANGE_ON_RESUME
+    "Whether `d` holds a finished run of exactly `cfg`: its config is `cfg`'s and its summary covers all of `cfg.epochs`."
+    from automix.config import run_settings
     from automix.runs import read_run
     if not (Path(d) / "summary.json").is_file(): return False         # unfinished: no need to read it
-    try: saved = read_run(d, "config")
-    except FileNotFoundError: return False
-    want = dataclasses.asdict(cfg)
-    return all(saved.get(k) == v for k, v in want.items() if k not in MAY_CHANGE_ON_RESUME)
+    try: saved, summary = read_run(d, "config", "summary")
+    except (FileNotFoundError, ValueError): return False
+    return run_settings(saved) == run_settings(cfg) and summary.get("epochs") == cfg.epochs
 
 def run_sweep(methods, seeds, out_root="runs/sweep", dataset: str = "digits_clutter", log=print, train_missing: bool = True,
               **train_kw) -> list[Path]:
