@@ -37,13 +37,14 @@ def run_sweep(methods, seeds, out_root="runs/sweep", dataset: str = "digits_clut
               **train_kw) -> list[Path]:
     "Train every `(method, seed)` not finished yet under `out_root` (seed by seed; `train_missing=False`: only collect); returns the finished run folders."
     from automix.trainer import train, resolve_config, RunLocked
-    cfgs = [resolve_config(dataset=dataset, method=m, seed=s, **train_kw) for s in seeds for m in methods]  # bad input fails first
-    for cfg in cfgs:
+    raws = [dict(dataset=dataset, method=m, seed=s, **train_kw) for s in seeds for m in methods]
+    cfgs = [resolve_config(**r) for r in raws]                           # bad input fails first
+    for raw, cfg in zip(raws, cfgs):
         d = run_folder(out_root, cfg)
         if is_done(d, cfg): log(f"done already: {d}"); continue
         if not train_missing: continue
         t = time.time()
-        try: train(cfg, out_dir=str(d), resume=(d / "last.pt").is_file())
+        try: train(**{**raw, "out_dir": str(d), "resume": (d / "last.pt").is_file() or (d / "prev.pt").is_file()})   # unresolved: config.json tells preset from given
         except RunLocked: log(f"running in another process: {d}"); continue   # several sweeps can share one out_root
         log(f"finished {d} in {time.time() - t:.0f} s")
     return [run_folder(out_root, c) for c in cfgs if is_done(run_folder(out_root, c), c)]
@@ -157,10 +158,11 @@ def _pair_visible(method, xa, xb, ya, yb, ia, ib, lam, seed, eps: float = 1e-3):
         va = ((pair_mix(method, xa + eps * ia, xb, ya, yb, lam, seed)[0] - base) / eps).mean(1).sum((1, 2))
         vb = ((pair_mix(method, xa, xb + eps * ib, ya, yb, lam, seed)[0] - base) / eps).mean(1).sum((1, 2))
     va, vb = va / ia.sum((1, 2, 3)).clamp_min(1e-8), vb / ib.sum((1, 2, 3)).clamp_min(1e-8)
-    return va / (va + vb).clamp_min(1e-8)
+    ok = (va >= -0.05) & (va <= 1.05) & (vb >= -0.05) & (vb <= 1.05)        # the replayed mix moved (a saliency box): no share
+    return torch.where(ok, va / (va + vb).clamp_min(1e-8), torch.full_like(va, float("nan")))
 
 def oracle_agreement_of_run(d, judge_dir, pairs: int = 200, lams=LAM_GRID) -> list[dict]:
-    "Per λ bin: the judge's belief gap and the pixel gap of the run's mixes on `pairs` fixed held-out pairs (cached as `oracle_agreement.json`)."
+    "Per λ bin: the judge's belief gap and the pixel gap of the run's mixes on `pairs` fixed held-out pairs (cached as `oracle_agreement_<judge>_<pairs>.json`)."
     import torch, pandas as pd
     from automix.data import load_clutter_split, get_spec
     from automix.metrics import load_method
@@ -187,7 +189,7 @@ def oracle_agreement_of_run(d, judge_dir, pairs: int = 200, lams=LAM_GRID) -> li
         df = pd.concat(rows)
         t = binned_gaps(torch.tensor(df.lam.values), torch.tensor(df.s.values), torch.tensor(df.V.values))
         return t.assign(method=m, judge=str(Path(judge_dir).name), dropped=int(df.lam.isna().sum())).to_dict("records")
-    return cached_json(d, "oracle_agreement.json", compute)
+    return cached_json(d, f"oracle_agreement_{Path(judge_dir).name}_{pairs}.json", compute)
 
 # %% ../nbs/09_sweep.ipynb #fam00002
 def holm(pvalues) -> np.ndarray:
@@ -198,12 +200,12 @@ def holm(pvalues) -> np.ndarray:
     return out
 
 def paired_test(a, b, conf: float = 0.95):
-    "Mean of `a − b` (paired), its two-sided t-interval at `conf`, and the t-test's p-value (NaN for fewer than 2 pairs)."
+    "Mean of `a − b` (paired), its two-sided t-interval at `conf`, and the t-test's p-value (NaN for fewer than 2 pairs or no spread)."
     from scipy import stats
     d = np.asarray(a, float) - np.asarray(b, float)
     if len(d) < 2: return (float(d.mean()) if len(d) else float("nan")), float("nan"), float("nan"), float("nan")
     se = d.std(ddof=1) / math.sqrt(len(d))
-    if se == 0: return float(d.mean()), float(d.mean()), float(d.mean()), 0.0 if d.mean() != 0 else 1.0
+    if se == 0: return float(d.mean()), float(d.mean()), float(d.mean()), float("nan")   # no spread: no test (not "p = 0")
     h = stats.t.ppf((1 + conf) / 2, len(d) - 1) * se
     return float(d.mean()), float(d.mean() - h), float(d.mean() + h), float(2 * stats.t.sf(abs(d.mean() / se), len(d) - 1))
 
@@ -213,15 +215,19 @@ def compare_family(runs: pd.DataFrame, baselines, columns, alpha: float = 0.05) 
         if runs[k].nunique() > 1:
             raise ValueError(f"these runs come from {runs[k].nunique()} {k} classes ({', '.join(sorted(map(str, runs[k].unique())))}): "
                              "a seed on one is no pair for the same seed on another; compare within one class")
-    pairs = []
+    pairs, seen = [], set()
     for base in baselines:
         b = runs[runs.arm == base].set_index("seed")
-        for arm in [a for a in runs.arm.unique() if a != base]:
+        for arm in [a for a in runs.arm.unique() if a != base and frozenset((a, base)) not in seen]:   # each pair of arms once
+            seen.add(frozenset((arm, base)))
             g = runs[runs.arm == arm].set_index("seed"); common = g.index.intersection(b.index)
             pairs += [(arm, base, col, g.loc[common, col].values, b.loc[common, col].values) for col in columns]
-    m = max(sum(len(x) >= 2 for *_, x, _ in pairs), 1)
-    rows = [dict(arm=arm, baseline=base, column=col, pairs=len(x), **dict(zip(("diff", "lo95", "hi95", "p"), paired_test(x, y))),
-                 **dict(zip(("lo_simult", "hi_simult"), paired_test(x, y, conf=1 - alpha / m)[1:3]))) for arm, base, col, x, y in pairs]
+    cols = ["arm", "baseline", "column", "pairs", "diff", "lo95", "hi95", "p", "lo_simult", "hi_simult", "p_holm", "holds"]
+    if not pairs: return pd.DataFrame(columns=cols)
+    tests = [(arm, base, col, x, y, paired_test(x, y)) for arm, base, col, x, y in pairs]
+    m = max(sum(np.isfinite(r[3]) for *_, r in tests), 1)                # the family: the comparisons that can be tested
+    rows = [dict(arm=arm, baseline=base, column=col, pairs=len(x), **dict(zip(("diff", "lo95", "hi95", "p"), r)),
+                 **dict(zip(("lo_simult", "hi_simult"), paired_test(x, y, conf=1 - alpha / m)[1:3]))) for arm, base, col, x, y, r in tests]
     t = pd.DataFrame(rows); ok = t.p.notna()
     t["p_holm"] = np.nan; t.loc[ok, "p_holm"] = holm(t.p[ok])
     t["holds"] = (t.p_holm < alpha) & ok
