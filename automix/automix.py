@@ -12,8 +12,8 @@ from .mixblock import MixBlock, mask_loss
 from .mixing import evaluating, as_image, show_images, mixed_ce
 
 # %% auto #0
-__all__ = ['HEADS', 'Method', 'momentum_schedule', 'WeightEMA', 'no_repeat_perm', 'stage_channels', 'official_scale_factor',
-           'init_head_', 'WithHead', 'AutoMix', 'adjust_mask', 'grads_of', 'reference_step',
+__all__ = ['HEADS', 'Method', 'momentum_schedule', 'warn_no_schedule', 'WeightEMA', 'no_repeat_perm', 'stage_channels',
+           'official_scale_factor', 'init_head_', 'WithHead', 'AutoMix', 'adjust_mask', 'grads_of', 'reference_step',
            'reference_momentum_update']
 
 # %% ../nbs/02_automix.ipynb #meth0001
@@ -38,6 +38,12 @@ def momentum_schedule(step: int, total: int, start: float = 0.999, end: float = 
     if step == 0: return 0.0                     # the hook's restart rule fires at iteration 0 when the warm-up is empty (T < 10)
     return end - (end - start) * (math.cos(math.pi * min(step, total) / total) + 1) / 2
 
+def warn_no_schedule(owner):
+    "Warn (once per object) that an EMA schedule runs over a total of one step: `set_total_steps` was never called."
+    import warnings
+    warnings.warn(f"{type(owner).__name__}.set_total_steps(N) was never called: the EMA schedule runs over one step, so its "
+                  "coefficient sits at its end value from the start; call set_total_steps(epochs × steps per epoch) first", stacklevel=3)
+
 # %% ../nbs/02_automix.ipynb #ema00001
 class WeightEMA(nn.Module):
     "An EMA of `model`'s weights and buffers (torch's `AveragedModel`), its coefficient on the momentum encoder's cosine schedule."
@@ -53,6 +59,7 @@ class WeightEMA(nn.Module):
     @torch.no_grad()
     def update(self, model: nn.Module):
         "θ_ema ← m·θ_ema + (1−m)·θ for parameters and buffers, `m` at this step of the schedule; then count the step."
+        if int(self.step) == 0 and self.total_steps == 1: warn_no_schedule(self)
         self.averaged.update_parameters(model); self.step += 1
     @property
     def module(self) -> nn.Module: return self.averaged.module
@@ -277,6 +284,7 @@ def training_step(self: AutoMix, x, y) -> dict:
 @torch.no_grad()
 def momentum_update(self: AutoMix):
     "θ_k ← m·θ_k + (1−m)·θ_q for the backbone and both heads, m from `momentum_schedule`; then count the step."
+    if int(self.step) == 0 and self.total_steps == 1: warn_no_schedule(self)
     m = momentum_schedule(int(self.step), self.total_steps, self.momentum_start, self.momentum_end)
     k, q = self._k_params(), self._q_params()
     torch._foreach_mul_(k, m); torch._foreach_add_(k, q, alpha=1 - m)

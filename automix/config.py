@@ -4,7 +4,7 @@
 
 # %% ../nbs/04a_config.ipynb #cfg00002
 from __future__ import annotations
-import dataclasses, inspect, math
+import dataclasses, inspect, math, os
 import torch, torchvision
 from dataclasses import dataclass, field, asdict
 from .mixers import MIXERS
@@ -139,7 +139,7 @@ def _num(name, v, kind=float, low=None, strict=True, allow_none=False):
     "Check that `v` is a number of `kind` above `low`; numeric strings are accepted."
     if v is None and allow_none: return None
     if isinstance(v, str):
-        try: v = kind(float(v)) if kind is int and float(v).is_integer() else kind(v)
+        try: v = float(v) if kind is int else kind(v)
         except ValueError: raise ConfigError(f"{name} must be a number, got {v!r}") from None
     if isinstance(v, bool) or not isinstance(v, (int, float)) or (kind is int and not float(v).is_integer()) or not math.isfinite(v):
         raise ConfigError(f"{name} must be {'an integer' if kind is int else 'a number'}, got {v!r}")
@@ -203,6 +203,13 @@ def resolve_config(cfg: TrainConfig | None = None, **overrides) -> TrainConfig:
     if cfg.heads not in ("official", "shared"): raise ConfigError(f"heads must be 'official' or 'shared', got {cfg.heads!r}")
     if cfg.mask_adjust_lam not in ("mb", "bb"): raise ConfigError(f"mask_adjust_lam must be 'mb' or 'bb', got {cfg.mask_adjust_lam!r}")
     cfg.mix_samples = _num("mix_samples", cfg.mix_samples, int, 2, strict=False)
+    if cfg.mix_samples > 3: raise ConfigError(f"mix_samples is the number of images AdAutoMix mixes, 2 or 3; got {cfg.mix_samples}")
+    if cfg.batch_size == 1:
+        raise ConfigError("batch_size 1 cannot train: batch norm needs more than one image per batch, and a mix pairs each image with another")
+    if cfg.train_size is not None and cfg.train_size < 2: raise ConfigError(f"train_size must be at least 2 (one batch of two images), got {cfg.train_size}")
+    keep = str(cfg.keep_epochs).replace(" ", "")
+    if keep and not all(e.isdigit() and int(e) > 0 for e in keep.split(",")):
+        raise ConfigError(f"keep_epochs lists epochs to keep, like 50,100; got {cfg.keep_epochs!r}")
     cfg.adv_beta = _num("adv_beta", cfg.adv_beta, float, 0, strict=False)
     cfg.alpha = _num("alpha", cfg.alpha, float, 0) if cfg.method != "vanilla" else 0.0
     if cfg.min_lr > cfg.lr: raise ConfigError(f"min_lr ({cfg.min_lr}) must not exceed lr ({cfg.lr})")
@@ -256,6 +263,8 @@ _FIELDS = {f.name for f in dataclasses.fields(TrainConfig)}
 def check_same_run(saved: dict, cfg: TrainConfig, path):
     "Refuse to resume `path` under a configuration that differs from the one it was trained with, naming every field."
     was, now = run_settings(saved), run_settings(cfg)
+    same_place = lambda a, b: os.path.realpath(os.path.expanduser(str(a))) == os.path.realpath(os.path.expanduser(str(b)))
+    if "data_root" in was and same_place(was["data_root"], now["data_root"]): was["data_root"] = now["data_root"]   # ../data/x, data/x/
     diff = [f"{k}: {was.get(k, ADDED_FIELDS.get(k, '(not recorded)'))!r} → {now.get(k, ADDED_FIELDS.get(k))!r}" for k in sorted(set(was) | set(now))
             if was.get(k, ADDED_FIELDS.get(k, "(not recorded)")) != now.get(k, ADDED_FIELDS.get(k))]
     if diff: raise ConfigError(f"{path} was trained with other settings; resuming would mix two runs. Differences: "

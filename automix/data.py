@@ -4,7 +4,7 @@
 
 # %% ../nbs/03d_data.ipynb #dt000002
 from __future__ import annotations
-import json
+import json, os
 from pathlib import Path
 import numpy as np, torch
 from PIL import Image
@@ -59,6 +59,18 @@ def build_csv(base: Path, split: str, transform=None) -> FileImageDataset:
     listing = base / f"{split}.csv"; lst = train_rows if split == "train" else rows(listing)
     for ln, _, l in lst:
         if (numeric and number(l) is None) or key(l) not in classes: raise ValueError(f"{listing}:{ln}: label {l!r} does not occur in train.csv")
+    seen = {}
+    for ln, p, l in lst:                                                   # one path, two labels: which is true?
+        if p in seen and key(seen[p][1]) != key(l):
+            raise ValueError(f"{listing}: {p!r} is listed twice with two labels, {seen[p][1]!r} (line {seen[p][0]}) and {l!r} (line {ln})")
+        seen.setdefault(p, (ln, l))
+    for ln, p, _ in lst:
+        if "\\" in p and os.sep == "/" and not (base / p).exists():
+            raise ValueError(f"{listing}:{ln}: path {p!r} uses '\\' as a separator; write it with '/' (paths are relative to {base})")
+    if split != "train":                                                   # a test image that is also a training image: a leak
+        train_at = {p: ln for ln, p, _ in train_rows}
+        leak = [(ln, p, train_at[p]) for ln, p, _ in lst if p in train_at]
+        if leak: raise ValueError(f"{listing}: {len(leak)} test image(s) also in train.csv, e.g. {leak[0][1]!r} (line {leak[0][0]}; train.csv line {leak[0][2]}): the test would score memorised images")
     paths = resolve_listed([(p, ln) for ln, p, _ in lst], listing, base)
     return FileImageDataset(paths, [classes.index(key(l)) for _, _, l in lst], classes, transform)
 

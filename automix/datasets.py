@@ -15,9 +15,9 @@ from PIL import Image
 # %% auto #0
 __all__ = ['DATASETS', 'DIGITS_MEAN', 'DIGITS_STD', 'IMAGENET_MEAN', 'IMAGENET_STD', 'DatasetNotFoundError', 'DatasetSpec',
            'register_dataset', 'check_files', 'get_spec', 'get_dataset', 'TensorImageDataset', 'load_digits_split',
-           'tensor_transforms', 'load_image', 'decode_image', 'FileImageDataset', 'verify_images', 'image_transforms',
-           'SeededSampler', 'SeededItems', 'auto_workers', 'named_errors', 'write_test_image', 'fixture_for',
-           'make_fixture']
+           'tensor_transforms', 'load_image', 'decode_image', 'FileImageDataset', 'check_image_files', 'verify_images',
+           'image_transforms', 'SeededSampler', 'SeededItems', 'auto_workers', 'named_errors', 'write_test_image',
+           'fixture_for', 'make_fixture']
 
 # %% ../nbs/03_datasets.ipynb #4df3b61d
 class DatasetNotFoundError(FileNotFoundError):
@@ -133,7 +133,7 @@ def load_image(path) -> Image.Image:
     "Open an image as RGB, naming the file if it is corrupt or truncated."
     try:
         with Image.open(path) as im: return im.convert("RGB")
-    except Exception as e: raise OSError(f"cannot read image {path}: {e}") from None
+    except Exception as e: raise OSError(f"cannot read image {path}: {e} (--verify_images decodes every image before training)") from None
 
 def decode_image(path) -> torch.Tensor:
     "An image file as an RGB uint8 tensor `[3, H, W]`: torchvision.io (libjpeg-turbo) first, PIL for what it cannot read."
@@ -166,6 +166,19 @@ class FileImageDataset(Dataset):
             im = load_image(self.paths[i])
             if self.crop_bottom: im = im.crop((0, 0, im.width, im.height - self.crop_bottom))
         return (self.transform(im) if self.transform else im), int(self.targets[i])
+
+def check_image_files(ds):
+    "The cheap check, before training: every file of a file-backed dataset (or a `Subset`) is non-empty and starts like an image (its header is read, not decoded)."
+    base, idx = (ds.dataset, ds.indices) if hasattr(ds, "indices") else (ds, range(len(ds)))
+    if not hasattr(base, "paths"): return
+    bad = []
+    for i in idx:
+        p = base.paths[i]
+        try:
+            if os.path.getsize(p) == 0: bad.append(f"{p} (empty)"); continue
+            with Image.open(p): pass
+        except Exception as e: bad.append(f"{p} ({'not an image' if 'identify' in str(e) else type(e).__name__})")
+    if bad: raise OSError(f"{len(bad)} file(s) are not readable images: {', '.join(bad[:5])}{' …' if len(bad) > 5 else ''}")
 
 def verify_images(ds):
     "Decode every image of a file-backed dataset (or a `Subset` of one); one error naming the unreadable files."
@@ -227,10 +240,13 @@ def named_errors(loader):
         except StopIteration: return
         except Exception as e:
             msg = str(e).strip()
-            if not (msg.startswith("Caught ") and "DataLoader worker" in msg): raise
+            hint = lambda t: t if "cannot read image" not in t or "--verify_images" in t else t + " (--verify_images decodes every image before training)"
+            if not (msg.startswith("Caught ") and "DataLoader worker" in msg):
+                if isinstance(e, OSError) and hint(msg) != msg: raise OSError(hint(msg)) from None
+                raise
             last = msg.splitlines()[-1]                                        # "OSError: cannot read image …"
             kind, _, text = last.partition(": ")
-            raise (type(e)(text) if kind == type(e).__name__ else RuntimeError(last)) from None
+            raise (type(e)(hint(text)) if kind == type(e).__name__ else RuntimeError(hint(last))) from None
         yield batch
 
 # %% ../nbs/03_datasets.ipynb #ds000004

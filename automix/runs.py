@@ -14,22 +14,45 @@ from .mixers import evaluating
 from .config import TrainConfig, ConfigError
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'save_checkpoint', 'load_checkpoint', 'load_state', 'plot_learning_curve', 'save_sample_figure',
-           'summarize', 'prepare_run', 'code_version', 'hardware', 'RunLocked', 'lock_run', 'read_run', 'config_hash',
-           'export_model', 'load_exported', 'TensorBoardLog']
+__all__ = ['RUN_FILES', 'save_checkpoint', 'load_checkpoint', 'resume_checkpoint', 'load_state', 'plot_learning_curve',
+           'save_sample_figure', 'summarize', 'prepare_run', 'code_version', 'hardware', 'RunLocked', 'lock_run',
+           'read_run', 'config_hash', 'export_model', 'load_exported', 'TensorBoardLog']
 
 # %% ../nbs/04b_runs.ipynb #d8cfe046
-def save_checkpoint(path, state: dict):
-    "Write `state` atomically (temp file, fsync, rename)."
+def save_checkpoint(path, state: dict, keep_previous: bool = False):
+    "Write `state` atomically (temp file, fsync, rename); `keep_previous` first moves the old file to `prev.pt`. A failed write leaves no partial file and says why in words."
+    import errno, shutil
     path = Path(path); tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as f:
-        torch.save(state, f); f.flush(); os.fsync(f.fileno())
+    try:
+        with open(tmp, "wb") as f:
+            torch.save(state, f); f.flush(); os.fsync(f.fileno())
+    except (OSError, RuntimeError) as e:
+        tmp.unlink(missing_ok=True)
+        full = getattr(e, "errno", None) == errno.ENOSPC or shutil.disk_usage(path.parent).free < 64 * 2**20
+        why = "no space left on device" if full else (f"{e.strerror or e}" if isinstance(e, OSError) else str(e).splitlines()[0])
+        kept = f"; {path} still holds the last good checkpoint" if path.exists() else ""
+        raise OSError(f"{why} while writing the checkpoint {tmp} (removed){kept}") from None
+    if keep_previous and path.exists(): os.replace(path, path.with_name("prev.pt"))
     os.replace(tmp, path)
 
 def load_checkpoint(path) -> dict:
     "Read a checkpoint safely (`weights_only=True`), naming the file if it is corrupt."
     try: return torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as e: raise RuntimeError(f"checkpoint {path} is corrupt or not a checkpoint: {e}") from None
+    except Exception as e:
+        why = str(e).splitlines()[0] if str(e) else type(e).__name__
+        if "weights_only" in str(e): why = "it holds objects that a safe load refuses, or is not a torch file at all"
+        raise RuntimeError(f"checkpoint {path} is corrupt or not a checkpoint: {why}") from None
+
+def resume_checkpoint(out: Path):
+    "The checkpoint to resume `out` from: `last.pt`, or `prev.pt` (with a warning) when `last.pt` is missing or corrupt; None if neither exists."
+    import warnings
+    last, prev = Path(out) / "last.pt", Path(out) / "prev.pt"
+    if last.exists():
+        try: return last, load_checkpoint(last)
+        except RuntimeError as e:
+            if not prev.exists(): raise
+            warnings.warn(f"{e}; resuming from the one before it, {prev}", stacklevel=2)
+    return (prev, load_checkpoint(prev)) if prev.exists() else None
 
 def load_state(module: nn.Module, state: dict, path):
     "Load `state` into `module`, with an error that names the file when they do not fit."
@@ -83,11 +106,21 @@ def prepare_run(cfg: TrainConfig) -> Path:
     out = Path(cfg.out_dir)
     if (out / "last.pt").exists() and not cfg.resume:
         raise ConfigError(f"{out} already holds a run; pass resume=True to continue it or choose another out_dir")
+    left = [f for f in ("metrics.csv", "summary.json", "model.safetensors") if (out / f).exists()]
+    if left and not ((out / "last.pt").exists() or (out / "prev.pt").exists()) and not _same_settings(out, cfg):   # another run's results
+        raise ConfigError(f"{out} holds another run's results ({', '.join(left)}) but no checkpoint to continue from; "
+                          "choose another out_dir, or move those files away first")
     try:
         out.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=out, prefix=".write_test"): pass   # a name of its own: sweeps share folders
     except OSError as e: raise ConfigError(f"cannot write to out_dir {out}: {e.strerror or e}") from None
     return out
+
+def _same_settings(out: Path, cfg) -> bool:
+    "Whether `out/config.json` describes the run `cfg` (a start of the same run that died before its first checkpoint)."
+    from automix.config import run_settings
+    try: return run_settings(json.loads((out / "config.json").read_text())) == run_settings(cfg)
+    except (OSError, ValueError): return False
 
 # %% ../nbs/04b_runs.ipynb #run00004
 def code_version() -> str:
@@ -123,9 +156,18 @@ def lock_run(out: Path) -> Path:
             try: pid = int(lock.read_text().split()[0])
             except (OSError, ValueError, IndexError): pid = None
             if pid and pid != os.getpid() and _alive(pid):
+                cmd = _cmdline(pid)
+                if cmd and "python" not in cmd and "automix" not in cmd and "torchrun" not in cmd:   # the pid was reused by another program
+                    raise RunLocked(f"the lock is probably stale: {lock} names process {pid}, which is `{cmd[:60]}`, not a trainer; "
+                                    "if no run writes this folder, delete the lock file")
                 raise RunLocked(f"{out} is being written by process {pid} (lock file {lock}); wait for it to finish or choose another out_dir")
             lock.unlink(missing_ok=True)                # stale: its process is gone
     raise RunLocked(f"could not take the lock {lock}")
+
+def _cmdline(pid: int):
+    "The command line of process `pid`, where the system tells it (Linux), else None."
+    try: return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError: return None
 
 def _alive(pid: int) -> bool:
     try: os.kill(pid, 0); return True
@@ -162,11 +204,12 @@ def export_model(net: nn.Module, backbone: str, num_classes: int, path, **meta) 
     state = {k: v.detach().cpu().contiguous().clone() for k, v in plain.state_dict().items()}
     path = Path(path); tmp = path.with_name(path.name + ".tmp")
     save_file(state, str(tmp), metadata={k: str(v) for k, v in dict(library=lib, arch=arch, num_classes=num_classes, **meta).items()})
+    os.chmod(tmp, 0o644)                               # the mode of every other file of the run, not safetensors' private 0600
     os.replace(tmp, path)
     return path
 
 def load_exported(path) -> nn.Module:
-    "The network in a `model.safetensors` written by `export_model`, rebuilt with its own library and loaded with `strict=True`, in eval mode."
+    "The network in a `model.safetensors` written by `export_model`, rebuilt with its own library and loaded with `strict=True`, in eval mode; `net.classes` and `net.normalize` (for raw images) where the run recorded them."
     from safetensors import safe_open
     from safetensors.torch import load_file
     try:
@@ -180,6 +223,8 @@ def load_exported(path) -> nn.Module:
         net = optional("timm", "timm", f"the backbone timm:{arch}").create_model(arch, pretrained=False, num_classes=n)
     else: net = create_model(arch, n)
     net.load_state_dict(load_file(str(path)), strict=True)
+    if "classes" in meta: net.classes = json.loads(meta["classes"])                       # names of the outputs, in order
+    if "mean" in meta: net.normalize = torchvision.transforms.Normalize(json.loads(meta["mean"]), json.loads(meta["std"]))   # for raw images in [0, 1]
     return net.eval()
 
 # %% ../nbs/04b_runs.ipynb #tb000001

@@ -4,14 +4,14 @@
 
 # %% ../nbs/05_trainer.ipynb #70d11d45
 from __future__ import annotations
-import json, math, os, random, time
+import dataclasses, json, math, os, random, time
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F
 from torch.utils.data import DataLoader, Subset, RandomSampler
 from tqdm.auto import tqdm
 from .mixers import get_mixer, mixup_loss, share_title, MIXERS, evaluating, as_image, show_images
-from .data import get_dataset, get_spec, check_files, verify_images, DatasetNotFoundError, DATASETS, SeededSampler, SeededItems, auto_workers, named_errors
+from .data import get_dataset, get_spec, check_files, verify_images, check_image_files, DatasetNotFoundError, DATASETS, SeededSampler, SeededItems, auto_workers, named_errors
 from .models import create_model, MODELS, known_backbone
 from .automix import Method, WeightEMA         # the method interface lives below the trainer (notebook 02)
 from .config import *                # the configuration (notebook 04a) and the run folder (04b), re-exported here
@@ -160,16 +160,20 @@ def _subset(ds, n, seed: int = 0):
     return sub
 
 def check_splits(cfg, train_ds, test_ds):
-    "Both splits hold images, a `test_size` subset at least two classes, `folder`/`csv` the same classes in both; with `verify_images`, every image decodes."
+    "Both splits hold images, the training split at least one batch, a `test_size` subset at least two classes, `folder`/`csv` the same classes in both; every file is a non-empty image (its header), and with `verify_images` every image decodes."
     spec = get_spec(cfg.dataset)
     for name, ds in (("training", train_ds), ("test", test_ds)):
         if len(ds) == 0: raise DatasetNotFoundError(f"{cfg.dataset}: the {name} split under {cfg.data_root} is empty; expected layout: {spec.layout}")
+    if cfg.batch_size > len(train_ds):
+        raise ConfigError(f"batch_size {cfg.batch_size} is larger than the training set ({len(train_ds)} images): every epoch would be "
+                          f"one smaller batch; choose batch_size ≤ {len(train_ds)}")
     te = set(np.asarray(test_ds.targets).tolist())
     if cfg.test_size is not None and len(te) < 2:
         raise ConfigError(f"the test subset holds one class only ({len(test_ds)} images): its top-1 says nothing; raise test_size")
     if cfg.dataset in ("folder", "csv"):
         tr = set(np.asarray(train_ds.targets).tolist()); cls = lambda s: sorted(train_ds.classes[i] for i in s)
         if tr != te: raise ConfigError(f"train and test hold different classes: only in train {cls(tr - te)}, only in test {cls(te - tr)}")
+    for ds in (train_ds, test_ds): check_image_files(ds)   # cheap: sizes and headers, before the first step
     if cfg.verify_images:
         for ds in (train_ds, test_ds): verify_images(ds)
 
@@ -196,8 +200,8 @@ class Run:
     start: int                          # the first epoch to run (> 0 when resuming)
     tb: object = None
 
-def setup_run(cfg: TrainConfig, dist: DistEnv, device: torch.device, out: Path) -> Run:
-    "Data, network, method, optimiser and loaders; a resumed run's state from `out/last.pt`; `config.json`."
+def setup_run(cfg: TrainConfig, dist: DistEnv, device: torch.device, out: Path, from_preset=()) -> Run:
+    "Data, network, method, optimiser and loaders; a resumed run's state from `out/last.pt`; `config.json` (naming the fields `from_preset`)."
     seed_everything(cfg.seed)
     tf = "default" if cfg.augment else get_spec(cfg.dataset).transforms("test")
     train_ds = _subset(get_dataset(cfg.dataset, cfg.data_root, "train", transform=tf), cfg.train_size)
@@ -215,12 +219,15 @@ def setup_run(cfg: TrainConfig, dist: DistEnv, device: torch.device, out: Path) 
     train_dl, test_dl, set_epoch = make_loaders(cfg, train_ds, test_ds, device, dist)
     method.set_total_steps(cfg.epochs * len(train_dl))
     history, start = [], 0
-    if cfg.resume and (out / "last.pt").exists():
-        ck = load_checkpoint(out / "last.pt")
-        check_same_run(ck["config"], cfg, out / "last.pt")
-        load_state(method, ck["method"], out / "last.pt"); opt.load_state_dict(ck["optimizer"])
+    found = resume_checkpoint(out) if cfg.resume else None              # last.pt, or prev.pt when last.pt is corrupt
+    if found:
+        path, ck = found
+        check_same_run(ck["config"], cfg, path)
+        load_state(method, ck["method"], path); opt.load_state_dict(ck["optimizer"])
         history, start = ck["history"], ck["epoch"]
-    if dist.rank == 0: (out / "config.json").write_text(json.dumps({**asdict(cfg), "commit": code_version(), "hardware": hardware(device)}, indent=1))
+        try: from_preset = json.loads((out / "config.json").read_text()).get("from_preset", from_preset)   # the first start's record
+        except (OSError, ValueError): pass
+    if dist.rank == 0: (out / "config.json").write_text(json.dumps({**asdict(cfg), "commit": code_version(), "hardware": hardware(device), "from_preset": sorted(from_preset)}, indent=1))
     tb = TensorBoardLog(out, cfg.log_images_every) if cfg.log == "tensorboard" and dist.rank == 0 else None
     return Run(cfg, dist, device, out, train_ds, test_ds, method, opt, step_fn, autocast, scaler, train_dl, test_dl, set_epoch,
                history, start, tb)
@@ -272,7 +279,7 @@ def record_epoch(run: Run, row: dict):
         epoch, meta = row["epoch"], dict(config=asdict(cfg), classes=list(ds.classes), num_classes=ds.num_classes)
         pd.DataFrame(run.history).to_csv(run.out / "metrics.csv", index=False)
         save_checkpoint(run.out / "last.pt", dict(method=method.state_dict(), optimizer=run.opt.state_dict(), epoch=epoch,
-                                                  history=run.history, **meta))
+                                                  history=run.history, **meta), keep_previous=True)   # prev.pt: the one before
         if str(epoch) in str(cfg.keep_epochs).replace(" ", "").split(","):
             save_checkpoint(run.out / f"epoch{epoch}.pt", dict(method=method.state_dict(), epoch=epoch, **meta))
         if run.tb is not None: run.tb.epoch(row, run.opt, method, run.test_ds, run.device)
@@ -289,7 +296,8 @@ def finish_run(run: Run) -> dict:
         plot_learning_curve(run.history, out / "learning_curve.png")
         save_sample_figure(run.method, run.test_ds, out / "mixed_samples.png", run.device)
         export_model(run.method.eval_models()[""], cfg.backbone, run.train_ds.num_classes, out / "model.safetensors",
-                     method=cfg.method, dataset=cfg.dataset, commit=code_version())
+                     method=cfg.method, dataset=cfg.dataset, commit=code_version(), classes=json.dumps(list(run.train_ds.classes)),
+                     mean=json.dumps(list(get_spec(cfg.dataset).mean)), std=json.dumps(list(get_spec(cfg.dataset).std)))
     if run.tb is not None: run.tb.close()
     run.dist.close()
     return summary
@@ -297,16 +305,21 @@ def finish_run(run: Run) -> dict:
 # %% ../nbs/05_trainer.ipynb #53b9066c
 def train(cfg: TrainConfig | None = None, **overrides) -> dict:
     "Train `cfg` (any field overridable by keyword); returns the summary and writes the run folder."
-    cfg = resolve_config(cfg, **overrides)
+    raw = dataclasses.replace(cfg or TrainConfig(), **overrides)
+    cfg = resolve_config(raw)
+    from_preset = [k for k, v in asdict(raw).items() if v is None and getattr(cfg, k) is not None]   # recorded: a rerun re-reads them
     dist = DistEnv.from_env()
     if dist.restarted: cfg.resume = True          # a worker restarted by torchrun continues from the last checkpoint
     device = dist.setup(pick_device(cfg.device))
     out = dist.broadcast_path(prepare_run(cfg) if dist.rank == 0 else Path(cfg.out_dir or ""))
     lock = lock_run(out) if dist.rank == 0 else None   # one writer per run folder
     try:
-        run = setup_run(cfg, dist, device, out)
+        run = setup_run(cfg, dist, device, out, from_preset)
         for epoch in range(run.start, cfg.epochs):
             record_epoch(run, train_epoch(run, epoch))
         return finish_run(run)
     finally:
-        if lock is not None: lock.unlink(missing_ok=True)
+        if lock is not None:
+            try: lock.unlink(missing_ok=True)
+            except OSError as e:                      # never hide the error that ended the run behind the clean-up's
+                import warnings; warnings.warn(f"could not remove the lock {lock}: {e.strerror or e}; delete it by hand", stacklevel=2)
