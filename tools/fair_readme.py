@@ -1,0 +1,97 @@
+"""The README's fair-study section, from the tables that `nbs/study_fair.ipynb` wrote into results/study_fair/.
+
+    python tools/fair_readme.py            # rewrite the section between its markers in nbs/index.ipynb
+    python tools/make_readme.py            # then README.md from the index notebook
+
+Counts, tables, verdicts and the closing readings are computed from the study's files; the prose around them is fixed.
+"""
+import json, re, sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "results" / "study_fair"
+BEGIN, END = "<!-- fair-study:begin -->", "<!-- fair-study:end -->"
+
+
+def hint() -> str:
+    "Two readings computed from the tables (a hint while the seeds are few): EMA minus online per arm, and the judge's share at the λ extremes."
+    import csv
+    rows = list(csv.DictReader(open(OUT / "results.csv"))) if (OUT / "results.csv").exists() else []
+    mean = lambda v: float(v.split(" ")[0])
+    gain = ", ".join(f"{r['arm']} {mean(r['ema top-1']) - mean(r['online top-1']):+.1f}" for r in rows)
+    bins = list(csv.DictReader(open(OUT / "label_measure_bins.csv"))) if (OUT / "label_measure_bins.csv").exists() else []
+    ends = {}
+    for b in bins:
+        if b["lam_bin"] in ("0.0–0.1", "0.9–1.0"): ends.setdefault(b["arm"], {})[b["lam_bin"]] = float(b["mean_share"])
+    f2 = lambda x: "—" if x is None else f"{x:.2f}"
+    share = ", ".join(f"{a} {f2(v.get('0.0–0.1'))} → {f2(v.get('0.9–1.0'))}" for a, v in sorted(ends.items()))
+    return (f"Read so far (computed from the tables; a hint, not a result): EMA minus online top-1 per arm — {gain}. "
+            f"The judge's mean share of belief in source a at λ ≈ 0.05 → λ ≈ 0.95 (a mask that follows λ moves from near 0 to "
+            f"near 1; one that ignores λ stays put) — {share}.")
+
+
+def section() -> str:
+    runs = [json.loads((d / "config.json").read_text()) | json.loads((d / "arm.json").read_text())
+            for d in sorted(p.parent for p in OUT.glob("*/summary.json")) if (d / "arm.json").exists()]
+    arms = [r for r in runs if r["arm"] != "oracle"]
+    hw, commits = sorted({r["hardware"] for r in arms}), sorted({r["commit"] for r in arms})
+    read = lambda f: (OUT / f).read_text().strip() if (OUT / f).exists() else "(not computed yet)"
+    return f"""{BEGIN}
+### The fair study (in progress): every method with and without a weight average
+
+The study below (issue #23) replaces the one after it as the project's test of the paper. It gives every method the same
+treatment: one backbone schedule (cosine 0.1 → 0.05, the official CIFAR AutoMix floor), one weight average for every
+run (an EMA on the momentum encoder's cosine schedule, 0.99 → 0.999 — for the AutoMix family that *is* their momentum
+encoder; for vanilla and the mixers torch's `AveragedModel`), so each run reports an **online** and an **EMA** network;
+AutoMix at the official CIFAR Mix Block settings *and* at the repository's preset; 13 arms × 5 seeds, on one hardware
+class from one frozen commit. The protocol was written before the runs: `results/study_fair/PROTOCOL.md`.
+
+**Status: {len(arms)} of 65 runs finished** (hardware: {', '.join(hw)}; commit {', '.join(commits)}), plus the label
+measure's judge (a vanilla run at seed 100). With one or two seeds per arm no comparison can hold after Holm's
+correction, and none does; the numbers are shown so that the next sessions' runs complete the same table. Resume:
+`python tools/fair_study.py results/study_fair` (checks out the frozen commit in `results/study_fair/COMMIT`), then
+`papermill nbs/study_fair.ipynb runs/fair_out.ipynb -p out_root results/study_fair -p figures_dir figures` and
+`python tools/fair_readme.py && python tools/make_readme.py`.
+
+Median top-1 of the last 10 epochs, mean ± std over the finished seeds; Δ paired by seed within a column, with a
+Bonferroni-simultaneous interval over the family (n = 1: no interval); ✓ where Holm's adjusted p < 0.05:
+
+{read("results.md")}
+
+What holds so far (derived by the notebook from the table, Holm-adjusted over the family):
+
+{read("verdicts.md")}
+
+The label measure (notebook `06a_agreement`): on 200 fixed held-out pairs at ten λ values, the mean gap between the
+label share λ and a judge's share of belief in each source's class (a vanilla network trained once, seed 100), beside
+the pixel gap `|V − λ|` that a flat blend wins by construction. Mixers that do not consult the network give the same
+mixes at every seed, so their interval is a point; the Mix Block arms vary with their training:
+
+{read("label_measure.md")}
+
+![fair study curves](figures/fair_curves.png)
+
+![label measure per λ bin](figures/fair_label_measure.png)
+
+{hint()}
+{END}"""
+
+
+def main():
+    p = ROOT / "nbs" / "index.ipynb"; nb = json.loads(p.read_text())
+    cell = nb["cells"][0]; text = "".join(cell["source"])
+    new = section()
+    if BEGIN in text: text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda m: new, text, flags=re.S)
+    else:
+        anchor = "### The evidence: `digits_clutter`, 200 epochs, twelve methods × 5 seeds"
+        if anchor not in text: sys.exit(f"no anchor {anchor!r} in {p}")
+        text = text.replace(anchor, new + "\n\n" + anchor.replace("### The evidence:", "### Superseded: the first evidence,") +
+                            "\n\n*Superseded by the fair study above: this table scores the AutoMix family by its weight average and "
+                            "every other method by raw weights, mixes GPU- and CPU-trained runs, and runs AutoMix at settings picked "
+                            "on another dataset. It stays as what it was (`results/study200/`).*", 1)
+    lines = text.split("\n"); cell["source"] = [l + "\n" for l in lines[:-1]] + [lines[-1]]
+    p.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()
