@@ -54,9 +54,10 @@ def test_papermill_benchmark_preset(tmp_path):
     make_fixture("cifar10", tmp_path / "data")
     out = tmp_path / "run"
     run_nb(tmp_path, dataset="cifar10", data_root=str(tmp_path / "data"), method="cutmix", backbone="narrow_resnet10",
-           epochs=1, out_dir=str(out))
+           epochs=1, batch_size=10, out_dir=str(out))              # the fixture holds 20 images: the preset's batch of 100 is refused
     cfg = json.loads((out / "config.json").read_text())
-    assert (cfg["batch_size"], cfg["lr"], cfg["weight_decay"], cfg["alpha"]) == (100, 0.1, 1e-4, 0.2)
+    assert (cfg["batch_size"], cfg["lr"], cfg["weight_decay"], cfg["alpha"]) == (10, 0.1, 1e-4, 0.2)
+    assert {"lr", "weight_decay", "alpha"} <= set(cfg["from_preset"]) and "batch_size" not in cfg["from_preset"]
 
 from automix.trainer import method_names
 

@@ -95,7 +95,7 @@ def pack(a, back):
         if not dirs: continue
         with tarfile.open(back / f"ckpt_{m}.tar", "w") as tf:
             for f in sorted(dirs[0].glob("*.pt")):
-                if names is None and f.name == "last.pt": continue       # epoch<N>.pt hold the weights; last.pt adds the optimizer
+                if names is None and f.name in ("last.pt", "prev.pt"): continue   # epoch<N>.pt hold the weights; last/prev add the optimizer
                 if names is None or f.name in names: tf.add(f, arcname=f"{dirs[0].name}/{f.name}")
     for f in sorted(back.iterdir()): print(f"packed {f.name}: {f.stat().st_size / 2**20:.1f} MiB", flush=True)
 
