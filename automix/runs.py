@@ -27,7 +27,8 @@ def save_checkpoint(path, state: dict, keep_previous: bool = False):
         with open(tmp, "wb") as f:
             torch.save(state, f); f.flush(); os.fsync(f.fileno())
     except (OSError, RuntimeError) as e:
-        tmp.unlink(missing_ok=True)
+        try: tmp.unlink(missing_ok=True)
+        except OSError: pass                               # a read-only folder: the first error is the one to report
         full = getattr(e, "errno", None) == errno.ENOSPC or shutil.disk_usage(path.parent).free < 64 * 2**20
         why = "no space left on device" if full else (f"{e.strerror or e}" if isinstance(e, OSError) else str(e).splitlines()[0])
         kept = f"; {path} still holds the last good checkpoint" if path.exists() else ""
