@@ -32,7 +32,7 @@ def save_checkpoint(path, state: dict, keep_previous: bool = False):
         full = getattr(e, "errno", None) == errno.ENOSPC or shutil.disk_usage(path.parent).free < 64 * 2**20
         why = "no space left on device" if full else (f"{e.strerror or e}" if isinstance(e, OSError) else str(e).splitlines()[0])
         kept = f"; {path} still holds the last good checkpoint" if path.exists() else ""
-        raise OSError(f"{why} while writing the checkpoint {tmp} (removed){kept}") from None
+        raise OSError(f"{why} while writing the checkpoint {tmp} ({'left behind' if tmp.exists() else 'removed'}){kept}") from None
     if keep_previous and path.exists(): os.replace(path, path.with_name("prev.pt"))
     os.replace(tmp, path)
 
