@@ -11,11 +11,12 @@ from .mixers import MIXERS
 from .data import DATASETS, get_spec
 from .models import MODELS, known_backbone
 from .automix import AutoMix
+from .variants import AdAutoMix
 
 # %% auto #0
 __all__ = ['PRESETS', 'ALPHAS', 'BACKBONE_OVERRIDES', 'METHOD_NAMES', 'PIPELINES', 'MAY_CHANGE_ON_RESUME', 'ADDED_FIELDS',
-           'TrainConfig', 'method_names', 'ConfigError', 'pick_device', 'resolve_config', 'check_backbone_name',
-           'run_settings', 'check_same_run']
+           'keyword_defaults', 'TrainConfig', 'method_names', 'ConfigError', 'pick_device', 'resolve_config',
+           'check_backbone_name', 'run_settings', 'check_same_run']
 
 # %% ../nbs/04a_config.ipynb #2121c677
 _CIFAR = dict(backbone="cifar_resnet18", epochs=400, batch_size=100, optimizer="sgd", lr=0.1, weight_decay=1e-4,
@@ -47,7 +48,7 @@ PRESETS = {
                alpha_group="fine", automix=dict(lam_concat=True, momentum_end=0.99999, mixblock_lr=0.01, mixblock_min_lr=5e-4))
        for k in ("folder", "csv")},
 }
-# α per method and benchmark group (PROTOCOLS.md); AutoMix uses 2 everywhere.
+# α per method and benchmark group (the official configs); AutoMix uses 2 everywhere.
 ALPHAS = {
     "mixup":       dict(cifar=1, tiny=1, imagenet=0.2, fine=0.2, places=0.2),
     "cutmix":      dict(cifar=0.2, tiny=1, imagenet=1, fine=1, places=0.2),
@@ -60,13 +61,18 @@ ALPHAS = {
     "gridmix":     dict(cifar=0.2, tiny=0.2), "smoothmix": dict(cifar=0.2, tiny=0.2),
     "automix":     dict(cifar=2, tiny=2, imagenet=2, fine=2, places=2),
     "samix":       dict(cifar=2, tiny=2, imagenet=2, fine=2, places=2),
-    "adautomix":   dict(cifar=1, tiny=1, imagenet=1, fine=1, places=1),     # SPEC §3
+    "adautomix":   dict(cifar=1, tiny=1, imagenet=1, fine=1, places=1),     # AdAutoMix's official configs: α = 1
 }
 
-# Where a backbone changes the protocol of a benchmark (PROTOCOLS.md): WRN-28-8 on CIFAR-100.
+# Where a backbone changes the protocol of a benchmark (the official configs): WRN-28-8 on CIFAR-100.
 BACKBONE_OVERRIDES = {("cifar100", "wrn28_8"): dict(lr=0.03, min_lr=0.0, weight_decay=1e-3, mask_layer=1)}
 
 # %% ../nbs/04a_config.ipynb #0bc2adf7
+def keyword_defaults(cls) -> dict:
+    "A class's own keyword defaults, read from its `__init__` where they are written: the one owner of each method setting."
+    return {k: p.default for k, p in inspect.signature(cls.__init__).parameters.items() if p.default is not inspect.Parameter.empty}
+
+_AM, _ADA = keyword_defaults(AutoMix), keyword_defaults(AdAutoMix)    # TrainConfig's AutoMix/AdAutoMix defaults come from here
 @dataclass
 class TrainConfig:
     "Everything that defines a run; `None` fields are filled from the benchmark's preset."
@@ -95,7 +101,7 @@ class TrainConfig:
     augment: bool = True                # the protocol's training augmentation
     progress: bool = True               # progress bars
     ema: bool = False                   # vanilla and mixers: also keep and test an EMA of the weights on the momentum encoder's schedule (momentum_start → momentum_end); the pipelines have theirs, the momentum encoder
-    # AutoMix (SPEC §1–2); None = the preset's value
+    # AutoMix (notebooks 01_mixblock, 02_automix); None = the preset's value
     mask_layer: int | None = None       # AutoMix: the backbone stage whose features the Mix Block reads
     scale_factor: int | None = None     # AutoMix: the mask's upsampling factor (None: the official rule where it lands on the image size, else derived from the feature and image sizes)
     lam_concat: bool | None = None      # AutoMix: give λ to the Mix Block as a channel
@@ -103,17 +109,17 @@ class TrainConfig:
     momentum_end: float | None = None   # AutoMix (and --ema): EMA coefficient at the end (cosine)
     mixblock_lr: float | None = None    # AutoMix: the Mix Block's learning rate
     mixblock_min_lr: float | None = None# AutoMix: the Mix Block's final learning rate
-    mask_loss_weight: float = 0.1       # AutoMix: weight of the mask loss
+    mask_loss_weight: float = _AM["mask_loss_weight"]   # AutoMix: weight of the mask loss
     mask_loss_anneal: bool | None = None# AutoMix: anneal the mask-loss weight
-    lam_margin: float = 0.08            # AutoMix: the backbone's λ within this of 0 or 1 mixes as plain Mixup
+    lam_margin: float = _AM["lam_margin"]   # AutoMix: the backbone's λ within this of 0 or 1 mixes as plain Mixup
     mix_shuffle_no_repeat: bool | None = None# AutoMix: permutations that never pair a sample with itself
-    switch_off: float = 0.0             # AutoMix: probability (× cosine annealing) of skipping the Mix Block's update; 0 = never
-    mask_adjust: float = 0.0            # AutoMix: probability of rescaling the backbone mask toward mask_adjust_lam
-    mask_adjust_lam: str = "mb"         # AutoMix: mb (official: the Mix Block's λ) or bb (the backbone's λ)
-    full_momentum_forward: bool = True  # AutoMix: the momentum encoder runs every stage on the clean batch (official)
-    heads: str = "official"             # AutoMix: official (one-hot + mixup head per encoder) or shared (one head; ablation)
-    mix_samples: int = 3                # AdAutoMix: images per mix (2 or 3)
-    adv_beta: float = 0.3               # AdAutoMix: weight of the adversarial term
+    switch_off: float = _AM["switch_off"]   # AutoMix: probability (× cosine annealing) of skipping the Mix Block's update; 0: never
+    mask_adjust: float = _AM["mask_adjust"]   # AutoMix: probability of rescaling the backbone mask toward mask_adjust_lam
+    mask_adjust_lam: str = _AM["mask_adjust_lam"]   # AutoMix: mb (official: the Mix Block's λ) or bb (the backbone's λ)
+    full_momentum_forward: bool = _AM["full_momentum_forward"]   # AutoMix: the momentum encoder runs every stage on the clean batch (official)
+    heads: str = _AM["heads"]   # AutoMix: official (one-hot + mixup head per encoder) or shared (one head; ablation)
+    mix_samples: int = _ADA["mix_samples"]   # AdAutoMix: images per mix (2 or 3)
+    adv_beta: float = _ADA["adv_beta"]   # AdAutoMix: weight of the adversarial term
     # scale and speed (the multi-process section below)
     amp: str = "none"                   # mixed precision (fp16 with gradient scaling)
     channels_last: bool = False         # channels-last memory format
@@ -164,8 +170,6 @@ def pick_device(device: str) -> torch.device:
 
 
 # %% ../nbs/04a_config.ipynb #1ca7ebcd
-_AUTOMIX_INIT = inspect.signature(AutoMix.__init__).parameters     # AutoMix's own defaults, read where they are written
-
 def resolve_config(cfg: TrainConfig | None = None, **overrides) -> TrainConfig:
     "Fill `None` fields of `cfg` (updated by `overrides`) from the benchmark's preset and validate every value."
     cfg = dataclasses.replace(cfg or TrainConfig(), **overrides) if overrides else dataclasses.replace(cfg or TrainConfig())
@@ -179,7 +183,7 @@ def resolve_config(cfg: TrainConfig | None = None, **overrides) -> TrainConfig:
         if k in names and getattr(cfg, k) is None: setattr(cfg, k, v)
     if cfg.method in PIPELINES or _bool("ema", cfg.ema):    # the momentum encoder's schedule, which --ema shares
         for k in ("momentum_start", "momentum_end"):
-            if getattr(cfg, k) is None: setattr(cfg, k, preset["automix"].get(k, _AUTOMIX_INIT[k].default))
+            if getattr(cfg, k) is None: setattr(cfg, k, preset["automix"].get(k, _AM[k]))
     if cfg.alpha is None:
         cfg.alpha = ALPHAS.get(cfg.method, {}).get(preset["alpha_group"], 1.0) if cfg.method != "vanilla" else 0.0
         if (cfg.dataset, backbone) == ("imagenet", "resnet18") and cfg.method in ("cutmix", "saliencymix", "fmix", "resizemix"):

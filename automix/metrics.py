@@ -8,7 +8,7 @@ import dataclasses, io, json, math
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn.functional as F
 from PIL import Image
-from .mixers import evaluating
+from .mixing import evaluating
 
 # %% auto #0
 __all__ = ['PAPER_TOP1', 'predict', 'topk_accuracy', 'reliability', 'ece', 'corrupt', 'corruption_accuracy', 'cifar_c_accuracy',
@@ -224,7 +224,7 @@ def localization_metrics(cams, correct, gt_boxes, thresholds=tuple(np.arange(0.0
     return dict(top1_loc=float(top1_loc), max_box_acc=float(box_acc.max()), threshold=float(thresholds[i]))
 
 # %% ../nbs/06_metrics.ipynb #d7fe1332
-PAPER_TOP1 = {  # top-1 (%) reported in the paper with the official code (PROTOCOLS.md); (dataset, backbone) → method → value
+PAPER_TOP1 = {  # top-1 (%) reported in the paper with the official code (its result tables; the paper's numbers, not ours); (dataset, backbone) → method → value
     ("cifar10", "cifar_resnet18"): dict(vanilla=95.50, mixup=96.62, cutmix=96.68, manifoldmix=96.71, saliencymix=96.20, fmix=96.18, puzzlemix=97.10, resizemix=96.76, automix=97.34),
     ("cifar100", "cifar_resnet18"): dict(vanilla=78.04, mixup=79.12, cutmix=78.17, manifoldmix=80.35, saliencymix=79.12, fmix=79.69, puzzlemix=81.13, resizemix=80.01, automix=82.04),
     ("cifar100", "cifar_resnext50"): dict(vanilla=81.09, mixup=82.10, cutmix=78.32, manifoldmix=82.88, saliencymix=78.77, fmix=79.02, puzzlemix=82.85, resizemix=80.35, automix=83.64),
@@ -241,7 +241,9 @@ PAPER_TOP1 = {  # top-1 (%) reported in the paper with the official code (PROTOC
 
 def load_method(run_dir, checkpoint: str = "last.pt"):
     "The whole trained `Method` of a run folder (both encoders and the Mix Block for AutoMix) and its config; `checkpoint` may name an `epoch<N>.pt`."
-    from automix.trainer import TrainConfig, build_method, load_checkpoint, load_state
+    from automix.config import TrainConfig
+    from automix.trainer import build_method
+    from automix.runs import load_state, load_checkpoint
     from automix.models import create_model
     run_dir = Path(run_dir); ck_path = run_dir / checkpoint
     if not ck_path.is_file(): raise FileNotFoundError(f"no checkpoint in {run_dir} (expected last.pt, written by the trainer)")
@@ -263,7 +265,7 @@ def load_run(run_dir, device="cpu"):
 
 def protocol_key(cfg: dict) -> str:
     "A short hash of a run's settings except its seed (and what does not change the computation): runs to average together share it."
-    from automix.trainer import MAY_CHANGE_ON_RESUME
+    from automix.config import MAY_CHANGE_ON_RESUME
     from automix.runs import config_hash
     return config_hash(cfg, MAY_CHANGE_ON_RESUME + ("seed", "commit", "hardware"))
 

@@ -221,7 +221,7 @@ def external_model(name: str, num_classes: int, pretrained=None) -> HookedNet:
     "`timm:<model>` or `tv:<model>` as a `HookedNet` (pretrained: 'download', or a local file)."
     lib, arch = name.split(":", 1)
     if lib == "timm":
-        from automix.mixers import optional
+        from automix.mixing import optional
         timm = optional("timm", "timm", f"the backbone {name!r}")
         try: net = timm.create_model(arch, pretrained=str(pretrained) == "download", num_classes=num_classes)
         except Exception as e:

@@ -10,7 +10,7 @@ import numpy as np, pandas as pd, torch, torch.nn as nn, torchvision
 from torch.utils.data import DataLoader
 from .data import get_spec, check_files
 from .models import create_model, known_backbone
-from .mixers import evaluating
+from .mixing import evaluating
 from .config import TrainConfig, ConfigError
 
 # %% auto #0
@@ -220,7 +220,7 @@ def load_exported(path) -> nn.Module:
     n, arch = int(meta["num_classes"]), meta["arch"]
     if meta["library"] == "tv": net = getattr(torchvision.models, arch)(num_classes=n)
     elif meta["library"] == "timm":
-        from automix.mixers import optional
+        from automix.mixing import optional
         net = optional("timm", "timm", f"the backbone timm:{arch}").create_model(arch, pretrained=False, num_classes=n)
     else: net = create_model(arch, n)
     net.load_state_dict(load_file(str(path)), strict=True)

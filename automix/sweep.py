@@ -36,7 +36,9 @@ def is_done(d, cfg) -> bool:
 def run_sweep(methods, seeds, out_root="runs/sweep", dataset: str = "digits_clutter", log=print, train_missing: bool = True,
               **train_kw) -> list[Path]:
     "Train every `(method, seed)` not finished yet under `out_root` (seed by seed; `train_missing=False`: only collect); returns the finished run folders."
-    from automix.trainer import train, resolve_config, RunLocked
+    from automix.trainer import train
+    from automix.config import resolve_config
+    from automix.runs import RunLocked
     raws = [dict(dataset=dataset, method=m, seed=s, **train_kw) for s in seeds for m in methods]
     cfgs = [resolve_config(**r) for r in raws]                           # bad input fails first
     for raw, cfg in zip(raws, cfgs):
@@ -94,12 +96,13 @@ def pipeline_shares(am, xb, ink):
 def label_agreement_of_run(d, keep_epochs=None, batches: int = 8, batch_size: int = 64) -> list[dict]:
     "Visible digit share against label share on `batches` held-out `digits_clutter` batches: for a momentum pipeline at each kept epoch (`keep_epochs`, default: the run's), else once with the run's mixer (cached as `label_agreement.json`)."
     import random, torch
-    from automix.data import load_clutter_split, get_spec
+    from automix.data import load_clutter_split
+    from automix.data import get_spec
     from automix.metrics import load_method
     from automix.agreement import probe_visible, agreement
     from automix.runs import read_run
     from automix.mixers import get_mixer
-    from automix.trainer import PIPELINES
+    from automix.config import PIPELINES
     d = Path(d); cfg = read_run(d, "config"); m = cfg["method"]
     if cfg["dataset"] != "digits_clutter": raise ValueError(f"{d}: label agreement needs digit masks, which only digits_clutter has (this run: {cfg['dataset']})")
     if m in ("vanilla", "manifoldmix"): raise ValueError(f"{d}: {m} mixes no pixels, so no digit can be more or less visible")
@@ -164,7 +167,8 @@ def _pair_visible(method, xa, xb, ya, yb, ia, ib, lam, seed, eps: float = 1e-3):
 def oracle_agreement_of_run(d, judge_dir, pairs: int = 200, lams=LAM_GRID) -> list[dict]:
     "Per λ bin: the judge's belief gap and the pixel gap of the run's mixes on `pairs` fixed held-out pairs (cached as `oracle_agreement_<judge>_<pairs>.json`)."
     import torch, pandas as pd
-    from automix.data import load_clutter_split, get_spec
+    from automix.data import load_clutter_split
+    from automix.data import get_spec
     from automix.metrics import load_method
     from automix.agreement import source_pairs, pair_mix, belief_share, binned_gaps
     from automix.runs import read_run, load_exported

@@ -9,7 +9,8 @@ __all__ = ['USER_ERRORS', 'HELP', 'choices', 'parse_args', 'preset_fields', 'mai
 import argparse, dataclasses, json, sys, warnings
 from fastcore.docments import docments
 from pathlib import Path
-from .trainer import TrainConfig, ConfigError, train as run_training
+from .config import TrainConfig, ConfigError
+from .trainer import train as run_training
 from .data import DatasetNotFoundError
 
 # What a user can cause: each is reported in one line (exit status 2); `--debug` shows the traceback instead.
@@ -22,7 +23,7 @@ HELP = {f.name: docments(TrainConfig)[f.name] for f in dataclasses.fields(TrainC
 def choices() -> dict:
     "The allowed values of the options that have a fixed set."
     from automix.data import DATASETS
-    from automix.trainer import method_names
+    from automix.config import method_names
     return dict(dataset=sorted(DATASETS), method=method_names(), optimizer=["sgd", "adamw"], amp=["none", "bf16", "fp16"],
                 heads=["official", "shared"], mask_adjust_lam=["mb", "bb"], log=["csv", "tensorboard"])
 
@@ -68,7 +69,7 @@ def parse_args(argv=None) -> dict:
 
 def preset_fields(saved: dict) -> set:
     "For a config.json written before runs recorded `from_preset`: the preset-able fields whose value is what the run's own preset gives."
-    from automix.trainer import resolve_config
+    from automix.config import resolve_config
     try: base = dataclasses.asdict(resolve_config(dataset=saved["dataset"], method=saved["method"]))
     except Exception: return set()
     return {f.name for f in dataclasses.fields(TrainConfig) if f.default is None and f.name in saved and saved[f.name] == base[f.name]}

@@ -10,12 +10,14 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F
 from torch.utils.data import DataLoader, Subset, RandomSampler
 from tqdm.auto import tqdm
-from .mixers import get_mixer, mixup_loss, share_title, MIXERS, evaluating, as_image, show_images
+from .mixers import get_mixer, share_title, MIXERS
+from .mixing import mixup_loss, evaluating, as_image, show_images
 from .data import get_dataset, get_spec, check_files, verify_images, check_image_files, DatasetNotFoundError, DATASETS, SeededSampler, SeededItems, auto_workers, named_errors
 from .models import create_model, MODELS, known_backbone
 from .automix import Method, WeightEMA         # the method interface lives below the trainer (notebook 02)
-from .config import *                # the configuration (notebook 04a) and the run folder (04b), re-exported here
-from .runs import *
+from .config import PIPELINES, TrainConfig, ConfigError, pick_device, resolve_config, check_same_run   # notebook 04a
+from .runs import (save_checkpoint, resume_checkpoint, load_state, plot_learning_curve, save_sample_figure, summarize,
+                          prepare_run, code_version, hardware, lock_run, export_model, TensorBoardLog)   # notebook 04b
 from .distributed import DistEnv
 
 # %% auto #0
@@ -102,10 +104,14 @@ def seed_everything(seed: int, epoch: int = 0) -> int:
     return s
 
 def show_progress(asked: bool, rank: int = 0, stream=None) -> bool:
-    "Progress bars when asked, on rank 0 only, and only where they redraw in place (a terminal or a notebook), not in a log file."
-    import sys
+    """Progress bars when asked, on rank 0 only, and only where they redraw in place: a terminal, or a notebook with
+    ipywidgets (tqdm's widget bar). Not in a log file, and not in a kernel without widgets — papermill's, say — where each
+    redraw would become a line of the saved notebook (plus a `TqdmWarning`); there the epoch lines say how it goes."""
+    import importlib.util, sys
     stream = sys.stderr if stream is None else stream
-    return bool(asked) and rank == 0 and (getattr(stream, "isatty", lambda: False)() or "ipykernel" in sys.modules)
+    if not asked or rank != 0: return False
+    if getattr(stream, "isatty", lambda: False)(): return True
+    return "ipykernel" in sys.modules and importlib.util.find_spec("ipywidgets") is not None
 
 # %% ../nbs/05_trainer.ipynb #9b6a3f04
 def compile_networks(method: Method):

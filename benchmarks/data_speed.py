@@ -20,7 +20,8 @@ from torch.utils.data import DataLoader
 from automix.data import make_cub_fixture, get_dataset, get_spec
 from automix.models import create_model
 from automix.automix import AutoMix
-from automix.trainer import resolve_config, make_loaders
+from automix.config import resolve_config
+from automix.trainer import make_loaders
 
 def photo_cub(root, n_images):
     "A CUB fixture whose images are photo crops (JPEG quality 90), not noise."

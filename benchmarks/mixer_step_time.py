@@ -9,7 +9,8 @@ import argparse, statistics, time
 import torch
 from automix.mixers import MIXERS
 from automix.models import create_model
-from automix.trainer import TrainConfig, build_method, resolve_config
+from automix.config import TrainConfig, resolve_config
+from automix.trainer import build_method
 
 def make(method, backbone):
     torch.manual_seed(0)

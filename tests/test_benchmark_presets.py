@@ -3,10 +3,13 @@ import json
 from pathlib import Path
 import pytest
 from automix.data import make_fixture
-from automix.trainer import PRESETS, train, resolve_config
+from automix.config import PRESETS
+from automix.trainer import train
+from automix.config import resolve_config
 
 BENCHMARKS = [n for n in PRESETS if n not in ("digits", "digits_clutter")]      # the embedded ones need no files
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", BENCHMARKS)
 def test_one_epoch_on_fixture(tmp_path, name):
     make_fixture(name, tmp_path / "data")

@@ -14,6 +14,8 @@ from automix.automix import AutoMix
 from automix.models import create_model
 from automix.trainer import Supervised, compile_networks, train
 
+pytestmark = pytest.mark.slow     # compiles networks: minutes
+
 def build(method):
     torch.manual_seed(0)
     net = create_model("narrow_resnet10", 10)

@@ -6,6 +6,8 @@ import pandas as pd
 import pytest
 import torch
 
+pytestmark = pytest.mark.slow     # several processes
+
 ROOT = Path(__file__).resolve().parents[1]
 COMMON = ["--dataset", "digits", "--batch_size", "64", "--progress", "false"]
 
@@ -59,7 +61,7 @@ def test_kill_during_checkpoint_write_keeps_the_previous_one(tmp_path):
     path = tmp_path / "last.pt"
     code = f"""
 import torch, os
-from automix.trainer import save_checkpoint
+from automix.runs import save_checkpoint
 save_checkpoint({str(path)!r}, dict(epoch=1, w=torch.ones(3)))
 print("first", flush=True)
 save_checkpoint({str(path)!r}, dict(epoch=2, w=torch.zeros(400_000_000)))
@@ -67,6 +69,6 @@ save_checkpoint({str(path)!r}, dict(epoch=2, w=torch.zeros(400_000_000)))
     p = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env(), stdout=subprocess.PIPE, text=True)
     assert p.stdout.readline().strip() == "first"
     time.sleep(0.3); p.kill(); p.wait()
-    from automix.trainer import load_checkpoint
+    from automix.runs import load_checkpoint
     ck = load_checkpoint(path)
     assert ck["epoch"] == 1 and torch.equal(ck["w"], torch.ones(3))

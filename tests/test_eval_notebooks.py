@@ -6,6 +6,8 @@ import papermill as pm
 from automix.trainer import train
 from automix.data import make_cub_fixture
 
+pytestmark = pytest.mark.slow     # trains six runs and executes every downstream notebook
+
 ROOT = Path(__file__).resolve().parents[1]
 
 def run_nb(name, tmp, **params):

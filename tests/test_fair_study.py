@@ -39,6 +39,7 @@ def run_fair(out, tmp_path):
                                kernel_name="python3", parameters=dict(out_root=str(out), pairs=10))
 
 
+@pytest.mark.slow
 def test_fair_notebook(smoke_study, tmp_path):
     runs = [json.loads((d / "arm.json").read_text())["arm"] for d in smoke_study.glob("*_s*_*") if (d / "arm.json").exists()]
     assert sorted(runs) == sorted(["oracle"] + ["vanilla", "automix_official", "mixup"] * 2)
@@ -57,6 +58,7 @@ def test_fair_notebook(smoke_study, tmp_path):
     for f in ("fair_curves.png", "fair_label_measure.png", "flattened.md"): assert (smoke_study / f).exists(), f
 
 
+@pytest.mark.slow
 def test_fair_notebook_refuses_two_hardware_classes(smoke_study, tmp_path):
     d = next(p.parent for p in smoke_study.glob("*_mixup_s1_*/config.json"))
     cfg = json.loads((d / "config.json").read_text()); keep = dict(cfg)

@@ -4,6 +4,8 @@ from automix.config import PRESETS, resolve_config
 from automix.models import create_model
 from automix.trainer import build_method
 
+pytestmark = pytest.mark.slow     # every preset backbone at four sizes: minutes
+
 BACKBONES = sorted({p["backbone"] for p in PRESETS.values()})
 
 

@@ -1,5 +1,8 @@
 """The core install (no extras) trains AutoMix and Mixup; a baseline that needs an extra names it in one line."""
 import subprocess, sys
+import pytest
+
+pytestmark = pytest.mark.slow     # a fresh interpreter trains four methods
 
 CODE = """
 import sys

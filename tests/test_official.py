@@ -15,7 +15,10 @@ from unittest import mock
 import numpy as np, pytest, torch, torch.nn as nn, torch.nn.functional as F
 from automix.automix import AutoMix, momentum_schedule
 from automix.models import create_model
-from automix.trainer import resolve_config, make_optimizer
+from automix.config import resolve_config
+from automix.trainer import make_optimizer
+
+pytestmark = pytest.mark.slow     # fetches the official wheel; the full grid of presets and margins
 
 WHEEL_DIR = Path.home() / ".cache" / "automix" / "openmixup-0.2.9"
 FILES = {"openmixup.models.classifiers.automix": "openmixup/models/classifiers/automix.py",

@@ -1,5 +1,6 @@
 """The README's code examples run as written."""
 import re, subprocess, sys
+import pytest
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -10,6 +11,7 @@ def blocks(heading: str) -> list[str]:
     section = text.split(heading, 1)[1].split("\n## ", 1)[0]
     return re.findall(r"```python\n(.*?)```", section, re.S)
 
+@pytest.mark.slow      # a torchvision ResNet-18 trains an epoch of AutoMix on the CPU: two minutes
 def test_own_loop_examples(tmp_path):
     code = blocks("## AutoMix in your own training loop")
     assert len(code) == 2

@@ -1,5 +1,6 @@
 """The study's device driver end to end on tiny settings (CPU): queue, per-run analyses, packing."""
 import json, os, subprocess, sys, tarfile
+import pytest
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -15,6 +16,7 @@ def test_device_study_unknown_method(tmp_path):
     r = study(tmp_path / "s", "vanilla", "--set", "nofield=1")
     assert r.returncode != 0 and "bad --set" in r.stderr and "nofield" in r.stderr
 
+@pytest.mark.slow
 def test_device_study_smoke(tmp_path):
     r = study(tmp_path / "s", "vanilla,automix", "--set", "lam_margin=0.1", AUTOMIX_COMMIT="cafe1234")
     assert r.returncode == 0, r.stdout + r.stderr

@@ -32,7 +32,7 @@ ALL = "vanilla,automix,mixup,cutmix,fmix,resizemix,saliencymix,manifoldmix,puzzl
 
 def runnable(methods):
     "The methods whose optional libraries import here, and a line for each one left out; an unknown name stops here."
-    from automix.trainer import method_names
+    from automix.config import method_names
     unknown = [m for m in methods if m not in method_names()]
     if unknown: sys.exit(f"device_study.py: unknown method(s) {', '.join(unknown)}; choose from: {', '.join(method_names())}")
     ok, said = [], []
@@ -49,7 +49,9 @@ def runnable(methods):
 def worker(a, wid):
     import torch
     torch.set_num_threads(1)
-    from automix.trainer import train, resolve_config, RunLocked
+    from automix.trainer import train
+    from automix.config import resolve_config
+    from automix.runs import RunLocked
     from automix.sweep import run_folder, is_done, label_agreement_of_run, downstream_of_run, _seeds
     seeds, methods = _seeds(a.seeds), a.methods.split(",")
     kw = {**STUDY, **(SMOKE if a.smoke else {}), **dict(kv.split("=", 1) for kv in a.set)}
@@ -116,7 +118,7 @@ def main():
     a.start = time.time()
     bad = [kv for kv in a.set if "=" not in kv]
     if bad: sys.exit(f"device_study.py: --set takes FIELD=VALUE, got {', '.join(bad)}")
-    from automix.trainer import resolve_config
+    from automix.config import resolve_config
     try: resolve_config(dataset="digits_clutter", **dict(kv.split("=", 1) for kv in a.set))   # a bad field or value stops here
     except (TypeError, ValueError) as e: sys.exit(f"device_study.py: bad --set: {e}")
     methods, said = runnable(a.methods.split(","))

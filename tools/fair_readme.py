@@ -78,8 +78,12 @@ mixes at every seed, so their interval is a point; the Mix Block arms vary with 
 
 
 def main():
-    p = ROOT / "nbs" / "index.ipynb"; nb = json.loads(p.read_text())
-    cell = nb["cells"][0]; text = "".join(cell["source"])
+    p = ROOT / "nbs" / "index.ipynb"
+    nb = json.loads(p.read_text())
+    cell = next((c for c in nb["cells"] if BEGIN in "".join(c["source"])), None)
+    if cell is None: cell = next((c for c in nb["cells"] if "### The evidence:" in "".join(c["source"])), None)
+    if cell is None: sys.exit(f"neither the markers {BEGIN!r} nor the evidence heading are in {p}")
+    text = "".join(cell["source"])
     new = section()
     if BEGIN in text: text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda m: new, text, flags=re.S)
     else:
