@@ -11,10 +11,10 @@ from .mixers import MIXERS
 from .data import DATASETS, get_spec
 from .models import MODELS, known_backbone
 from .automix import AutoMix
-from .variants import AdAutoMix
+from .variants import AdAutoMix, PIPELINE_METHODS
 
 # %% auto #0
-__all__ = ['PRESETS', 'ALPHAS', 'BACKBONE_OVERRIDES', 'METHOD_NAMES', 'PIPELINES', 'MAY_CHANGE_ON_RESUME', 'ADDED_FIELDS',
+__all__ = ['PRESETS', 'ALPHAS', 'BACKBONE_OVERRIDES', 'PIPELINES', 'METHOD_NAMES', 'MAY_CHANGE_ON_RESUME', 'ADDED_FIELDS',
            'keyword_defaults', 'TrainConfig', 'method_names', 'ConfigError', 'pick_device', 'resolve_config',
            'check_backbone_name', 'run_settings', 'check_same_run']
 
@@ -132,8 +132,8 @@ class TrainConfig:
     log: str = "csv"                    # csv: metrics.csv only; tensorboard: also TensorBoard events in out_dir/tensorboard
     log_images_every: int = 10          # tensorboard: the figure of mixed samples every N epochs (0: never)
 
-METHOD_NAMES = ("vanilla", "automix", "samix", "adautomix")
-PIPELINES = ("automix", "samix", "adautomix")   # the momentum-pipeline methods (notebook 02_automix)
+PIPELINES = tuple(PIPELINE_METHODS)              # the momentum-pipeline methods, as registered (notebooks 02, 02a)
+METHOD_NAMES = ("vanilla",) + PIPELINES
 
 def method_names(): return sorted(set(METHOD_NAMES) | set(MIXERS))
 

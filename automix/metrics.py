@@ -251,7 +251,8 @@ def load_method(run_dir, checkpoint: str = "last.pt"):
     if not isinstance(ck, dict) or "method" not in ck or "config" not in ck:
         raise RuntimeError(f"{ck_path} is not a checkpoint written by automix's trainer")
     saved = dict(ck["config"])
-    if saved.get("method") in ("automix", "samix", "adautomix"): saved.setdefault("heads", "shared")  # runs from before the four heads
+    from automix.variants import PIPELINE_METHODS
+    if saved.get("method") in PIPELINE_METHODS: saved.setdefault("heads", "shared")  # runs from before the four heads
     known = {f.name for f in dataclasses.fields(TrainConfig)}
     cfg = TrainConfig(**{k: v for k, v in saved.items() if k in known})
     method = build_method(cfg, create_model(cfg.backbone, ck.get("num_classes", len(ck["classes"]))))

@@ -9,7 +9,7 @@ from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F
 from torch.utils.data import DataLoader, Subset, RandomSampler
-from tqdm.auto import tqdm
+from tqdm import tqdm as plain_tqdm         # tqdm.auto only where a bar is drawn (its import warns in a kernel without widgets)
 from .mixers import get_mixer, share_title, MIXERS
 from .mixing import mixup_loss, evaluating, as_image, show_images
 from .data import get_dataset, get_spec, check_files, verify_images, check_image_files, DatasetNotFoundError, DATASETS, SeededSampler, SeededItems, auto_workers, named_errors
@@ -251,7 +251,10 @@ def train_epoch(run: Run, epoch: int) -> dict:
     t0, sums, n = time.time(), {}, 0
     run.method.train()
     plain = run.train_dl.num_workers == 0    # tqdm.auto opens an iterator of its own on a loader: kept without workers (the
-    bar = tqdm(run.train_dl if plain else iter(run.train_dl), total=steps_per_epoch, desc=f"epoch {epoch + 1}/{cfg.epochs}", leave=False, disable=not show_progress(cfg.progress, dist.rank))
+    show = show_progress(cfg.progress, dist.rank)
+    if show: from tqdm.auto import tqdm as bar_type
+    else: bar_type = plain_tqdm
+    bar = bar_type(run.train_dl if plain else iter(run.train_dl), total=steps_per_epoch, desc=f"epoch {epoch + 1}/{cfg.epochs}", leave=False, disable=not show)
     for it, (x, y) in enumerate(named_errors(bar)):     # draws depend on it), not with workers (their prefetch would run twice)
         for g in opt.param_groups:
             g["lr"] = cosine_lr(epoch, cfg.epochs, g["base_lr"], g["min_lr"], epoch * steps_per_epoch + it, cfg.warmup_epochs * steps_per_epoch)

@@ -105,10 +105,15 @@ def training_step(self: AdAutoMix, x, y) -> dict:
 # %% ../nbs/02a_variants.ipynb #adamix01
 @patch
 @torch.no_grad()
-def mixes(self: AdAutoMix, x, lam: float | None = None, index=None):
-    "The generator's mixes of `x` as `(weights [N, K, H, W], sources, λs)`: K, λs and sources drawn as in training, or two sources `x`, `x[index]` with shares `λ`, `1 − λ` when `lam` is given (momentum-encoder features)."
+def mixes(self: AdAutoMix, x, lam: float | list | None = None, index=None):
+    """The generator's mixes of `x` as `(weights [N, K, H, W], sources, λs)`: K, λs and sources drawn as in training;
+    or two sources `x`, `x[index]` with shares `λ`, `1 − λ` when `lam` is a number; or K = len(lam) sources, source k
+    being `x` rolled by k, when `lam` is a list of shares (momentum-encoder features)."""
     z = self.encoder_k.forward_features(x, self.mask_layer); s = self._scale(x, z)
     if lam is None: K, lams, _, idx, _ = self._draw_ada(len(x), x.device)
+    elif isinstance(lam, (list, tuple)):
+        own = torch.arange(len(x), device=x.device)
+        idx, lams = [torch.roll(own, -k) for k in range(len(lam))], [float(v) for v in lam]
     else:
         own = torch.arange(len(x), device=x.device)
         idx, lams = [own, torch.roll(own, 1) if index is None else index], [float(lam), 1 - float(lam)]

@@ -28,11 +28,22 @@ def test_compare(digits_runs, tmp_path):
     md = (tmp_path / "cmp" / "results.md").read_text()
     for m in ("vanilla", "mixup", "cutmix", "automix"): assert f"| {m} |" in md
     assert (tmp_path / "cmp" / "compare.png").exists()
+    # The table's numbers are the runs' own: mean and std over seeds of each run's median10_top1, seeds counted
+    import pandas as pd, statistics
+    t = pd.read_csv(tmp_path / "cmp" / "results.csv").set_index("method")
+    for m, seeds in (("vanilla", (0, 1)), ("automix", (0, 1)), ("mixup", (0,))):
+        vals = [json.loads((digits_runs / f"digits_{m}_s{s}" / "summary.json").read_text())["median10_top1"] for s in seeds]
+        assert t.loc[m, "runs"] == len(seeds) and abs(t.loc[m, "mean"] - statistics.mean(vals)) < 1e-9
+        assert abs(t.loc[m, "std"] - (statistics.stdev(vals) if len(vals) > 1 else 0.0)) < 1e-9
 
 def test_calibration(digits_runs, tmp_path):
     run_nb("calibration", tmp_path, run_dirs=str(digits_runs / "digits_*"), out_dir=str(tmp_path / "cal"))
     assert (tmp_path / "cal" / "reliability.png").exists()
-    assert "ece_pct" in (tmp_path / "cal" / "calibration.csv").read_text()
+    import pandas as pd
+    t = pd.read_csv(tmp_path / "cal" / "calibration.csv")
+    assert len(t) == 6 and set(t.method) == {"vanilla", "mixup", "cutmix", "automix"}          # one row per run
+    assert t.ece_pct.between(0, 100).all() and (t.ece_pct > 0).all()                          # a trained net is never exactly calibrated
+    assert t.top1.between(0, 100).all() and t.groupby("method").size().to_dict() == dict(vanilla=2, automix=2, mixup=1, cutmix=1)
 
 def test_robustness(digits_runs, tmp_path):
     run_nb("robustness", tmp_path, run_dirs=f"{digits_runs}/digits_vanilla_s0,{digits_runs}/digits_automix_s0",

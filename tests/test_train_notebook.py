@@ -56,11 +56,11 @@ def test_cli_bad_input():
     assert r.returncode == 2 and "CUB_200_2011/images.txt" in r.stderr and "Traceback" not in r.stderr
 
 def test_cli_tiny_run(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "automix.train", "--method", "vanilla", "--epochs", "4", "--train_size", "256",
+    r = subprocess.run([sys.executable, "-m", "automix.train", "--method", "vanilla", "--epochs", "6", "--train_size", "512",
                         "--test_size", "100", "--batch_size", "32", "--out_dir", str(tmp_path / "r"), "--progress", "false"],
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr
-    assert json.loads((tmp_path / "r" / "summary.json").read_text())["final_top1"] > 40     # ten classes: chance is 10%
+    assert json.loads((tmp_path / "r" / "summary.json").read_text())["final_top1"] > 80     # ten classes: chance is 10% (98% here)
 
 def test_parameters_are_trainconfig(caplog):
     "The notebook's parameters cell names every TrainConfig field with TrainConfig's default: one owner, passed through."

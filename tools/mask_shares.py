@@ -5,28 +5,25 @@ python tools/mask_shares.py runs/digits_adautomix [--n 64]
 """
 import argparse
 import torch
+from automix.config import PIPELINES
 from automix.data import get_dataset
 from automix.metrics import load_method
 
 def main(run_dir, n=64):
     method, cfg, _ = load_method(run_dir)
-    if cfg.method not in ("automix", "samix", "adautomix"): raise SystemExit(f"{run_dir}: {cfg.method} has no Mix Block")
+    if cfg.method not in PIPELINES: raise SystemExit(f"{run_dir}: {cfg.method} has no Mix Block")
     method.eval()
     ds = get_dataset(cfg.dataset, cfg.data_root, "test")
     x = torch.stack([ds[i][0] for i in range(min(n, len(ds)))])
-    ar = torch.arange(len(x))
-    with torch.no_grad():
-        z = method.encoder_k.forward_features(x, method.mask_layer); s = method._scale(x, z)
+    with torch.no_grad():                                   # `mixes`: the Mix Block's weight maps for given shares
         if cfg.method == "adautomix":
             for lams in ([0.5, 0.3, 0.2], [0.2, 0.3, 0.5], [0.8, 0.1, 0.1]):
-                idx = [torch.roll(ar, -k) for k in range(len(lams))]
-                m = method.mix_block([z[i] for i in idx], lams, s)
+                m = method.mixes(x, lams)[0]
                 print(f"λ={lams}: mean weight per source {[round(v, 3) for v in m.mean((0, 2, 3)).tolist()]}, "
                       f"spatial std {m.flatten(2).std(-1).mean().item():.4f}")
         else:
-            idx = torch.roll(ar, 1)
             for lam in (0.2, 0.5, 0.8):
-                m = method.mix_block(z, lam, idx, s)
+                m = method.mixes(x, lam)[0][:, 1]                  # the partner's weight
                 print(f"λ={lam}: mean partner weight {m.mean().item():.3f} (asked {1 - lam:.1f}), spatial std {m.flatten(1).std(-1).mean().item():.4f}")
 
 if __name__ == "__main__":
