@@ -1,0 +1,84 @@
+"""Does the classification ranking carry over to detection? The fair study's backbones (issue #26), each fine-tuned as a
+Faster R-CNN on `digits_clutter_det`, beside the same detector from a random backbone.
+
+    python tools/detection_study.py OUT [--arms vanilla,mixup,...] [--seeds 0-2] [--epochs 6]   # run (resumable)
+    python tools/detection_study.py OUT --table                                                  # the table only
+
+Protocol, fixed before the runs: the source runs are the fair study's (`results/study_fair/`, one CPU class, one commit),
+their exported networks (the EMA / momentum encoder for every method, `model.safetensors`); one detector recipe for all
+(every stage trained, batch norm frozen, 64-px images, SGD lr 0.02 with warm-up and cosine, batch 16, EPOCHS epochs);
+detection seed = source seed; `random` is the same detector from a randomly initialised narrow ResNet-10 with the same
+seed. Scores: box AP (0.5:0.95) and AP50 on the 200 test images, last epoch. Comparisons: each arm against `random` and
+against `vanilla`, paired by seed, Holm-corrected over that family, Bonferroni-simultaneous intervals. The source runs'
+model files are not committed; each summary names the sha256 of the file it started from.
+"""
+import argparse, json, sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+STUDY = ROOT / "results" / "study_fair"
+ARMS = ("random", "vanilla", "mixup", "cutmix", "automix_official", "samix")
+EPOCHS = 6
+
+
+def source(arm: str, seed: int) -> Path:
+    "The fair study's finished run folder of `arm` and `seed`."
+    for d in sorted(STUDY.glob(f"digits_clutter_*_s{seed}_*")):
+        a = d / "arm.json"
+        if a.is_file() and json.loads(a.read_text())["arm"] == arm and (d / "summary.json").is_file():
+            if not (d / "model.safetensors").is_file(): raise SystemExit(f"{d} has no model.safetensors (not committed; rerun it with tools/fair_study.py)")
+            return d
+    raise SystemExit(f"no finished fair-study run of {arm} seed {seed} in {STUDY}")
+
+
+def run(out: Path, arms, seeds, epochs: int):
+    from automix.detection import run_detection
+    for seed in seeds:
+        for arm in arms:
+            d = out / f"{arm}_s{seed}"
+            if (d / "summary.json").is_file(): print(f"{arm} s{seed}: done already"); continue
+            kw = dict(arch="narrow_resnet10") if arm == "random" else dict(run_dir=source(arm, seed))
+            s = run_detection(**kw, dataset="digits_clutter_det", out_dir=d, epochs=epochs, seed=seed, log=lambda l: print(f"{arm} s{seed}: {l}", flush=True))
+            (d / "arm.json").write_text(json.dumps(dict(arm=arm, seed=seed)))
+            print(f"{arm} s{seed}: mAP {100 * s['map']:.1f}  mAP50 {100 * s['map_50']:.1f}", flush=True)
+
+
+def table(out: Path) -> str:
+    import pandas as pd
+    from automix.metrics import markdown_table
+    from automix.sweep import compare_family
+    rows = []
+    for d in sorted(out.glob("*_s*")):
+        if (d / "summary.json").is_file() and (d / "arm.json").is_file():
+            a, s = json.loads((d / "arm.json").read_text()), json.loads((d / "summary.json").read_text())
+            rows.append(dict(arm=a["arm"], seed=a["seed"], hardware=s["hardware"], commit=s["commit"], mAP=100 * s["map"], mAP50=100 * s["map_50"]))
+    if not rows: raise SystemExit(f"no finished detection runs in {out}")
+    runs = pd.DataFrame(rows)
+    per = runs.groupby("arm").agg(runs=("seed", "size"), mAP=("mAP", "mean"), mAP_sd=("mAP", "std"), mAP50=("mAP50", "mean"),
+                                  mAP50_sd=("mAP50", "std")).reindex([a for a in ARMS if a in set(runs.arm)]).reset_index()
+    text = markdown_table(per.round(2))
+    bases = [b for b in ("random", "vanilla") if b in set(runs.arm)]
+    if runs.groupby("arm").seed.nunique().min() >= 2 and bases:
+        fam = compare_family(runs.rename(columns={"mAP": "map", "mAP50": "map50"}), bases, ["map", "map50"])
+        text += "\n\n" + markdown_table(fam.round(3))
+    return text
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--arms", default=",".join(ARMS)); ap.add_argument("--seeds", default="0-2")
+    ap.add_argument("--epochs", type=int, default=EPOCHS); ap.add_argument("--table", action="store_true")
+    a = ap.parse_args()
+    if not a.table:
+        arms = a.arms.split(",")
+        bad = [x for x in arms if x not in ARMS]
+        if bad: raise SystemExit(f"unknown arm(s) {bad}; choose from: {', '.join(ARMS)}")
+        lo, _, hi = a.seeds.partition("-")
+        run(a.out, arms, list(range(int(lo), int(hi or lo) + 1)), a.epochs)
+    t = table(a.out)
+    (a.out / "results.md").write_text(t + "\n"); print(t)
+
+
+if __name__ == "__main__":
+    main()
