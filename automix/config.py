@@ -123,6 +123,7 @@ class TrainConfig:
     # scale and speed (the multi-process section below)
     amp: str = "none"                   # mixed precision (fp16 with gradient scaling)
     channels_last: bool = False         # channels-last memory format
+    device_data: bool = False           # keep an in-memory dataset (digits, digits_clutter, CIFAR) on the device and augment it there in batches
     sync_bn: bool = False               # synchronised batch norm across processes
     compile: bool = False               # torch.compile the networks (same numbers within float tolerance)
     verify_images: bool = False         # decode every image of both splits before training
@@ -224,9 +225,8 @@ def resolve_config(cfg: TrainConfig | None = None, **overrides) -> TrainConfig:
         raise ConfigError(f"momentum_end ({cfg.momentum_end}) must not be below momentum_start ({cfg.momentum_start}): the EMA's cosine schedule rises")
     if cfg.mixblock_lr is not None and cfg.mixblock_min_lr is not None and cfg.mixblock_min_lr > cfg.mixblock_lr:
         raise ConfigError(f"mixblock_min_lr ({cfg.mixblock_min_lr}) must not exceed mixblock_lr ({cfg.mixblock_lr})")
-    for k in ("resume", "augment", "progress", "ema", "lam_concat", "mask_loss_anneal", "mix_shuffle_no_repeat", "full_momentum_forward",
-              "channels_last", "sync_bn", "compile", "dump_rank_state", "verify_images"):
-        setattr(cfg, k, _bool(k, getattr(cfg, k)))
+    for k in (f.name for f in dataclasses.fields(TrainConfig) if f.type in ("bool", "bool | None") and getattr(cfg, f.name) is not None):
+        setattr(cfg, k, _bool(k, getattr(cfg, k)))                             # every boolean field, read off the dataclass
     if cfg.mask_layer is not None: cfg.mask_layer = _num("mask_layer", cfg.mask_layer, int, 0, strict=False)
     if cfg.scale_factor is not None: cfg.scale_factor = _num("scale_factor", cfg.scale_factor, int, 0)
     for k, hi, closed in (("label_smoothing", 1, False), ("momentum", 1, False), ("momentum_start", 1, True), ("momentum_end", 1, True)):
@@ -255,7 +255,7 @@ MAY_CHANGE_ON_RESUME = ("resume", "progress", "num_workers", "device", "out_dir"
                         "log", "log_images_every")
 # Fields added after runs were first committed, with the default that reproduces those runs: a saved config without one
 # of them was trained at that default, so it still names (run_key), finishes (is_done) and resumes the same run.
-ADDED_FIELDS = dict(ema=False, scale_factor=None)
+ADDED_FIELDS = dict(ema=False, scale_factor=None, device_data=False)
 
 def run_settings(cfg) -> dict:
     "What defines what a run computes: every field but those in `MAY_CHANGE_ON_RESUME`, and an added field only where it is not at its default."

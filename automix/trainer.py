@@ -133,6 +133,14 @@ def make_loaders(cfg, train_ds, test_ds, device, dist=None):
     Without worker processes the order comes from a generator reseeded each epoch (the main process draws the
     augmentations from the seeded global generator); with workers, they persist and every sample carries its own seed
     (`SeededSampler`), so a resumed epoch draws what the uninterrupted one drew."""
+    if cfg.device_data:                      # the whole dataset on the device, augmented there in batches (notebook 03e)
+        if dist is not None and dist.world > 1: raise ConfigError("device_data runs in one process; drop it under torchrun")
+        from automix.device_data import DeviceLoader
+        try:
+            train_dl = DeviceLoader(train_ds, cfg.batch_size, device, train=True, drop_last=len(train_ds) > cfg.batch_size)
+            test_dl = DeviceLoader(test_ds, max(cfg.batch_size, 256), device, train=False)
+        except ValueError as e: raise ConfigError(f"device_data: {e}") from None
+        return train_dl, test_dl, train_dl.set_epoch
     workers = auto_workers(train_ds, dist.local_world if dist else 1) if cfg.num_workers is None else cfg.num_workers
     kw = dict(num_workers=workers, pin_memory=device.type == "cuda", persistent_workers=workers > 0)
     world, rank = (dist.world, dist.rank) if dist else (1, 0)
@@ -249,6 +257,7 @@ def train_epoch(run: Run, epoch: int) -> dict:
     run.set_epoch(seed_everything(cfg.seed, epoch + 1))
     if dist.rank: seed_everything(cfg.seed * 7919 + dist.rank, epoch + 1)   # per-rank draws (mixing, augmentation)
     t0, sums, n = time.time(), {}, 0
+    every_step = device.type == "cpu"        # checking or reading a loss costs a host sync on a GPU: there, once per epoch
     run.method.train()
     plain = run.train_dl.num_workers == 0    # tqdm.auto opens an iterator of its own on a loader: kept without workers (the
     show = show_progress(cfg.progress, dist.rank)
@@ -261,14 +270,18 @@ def train_epoch(run: Run, epoch: int) -> dict:
         x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
         if cfg.channels_last: x = x.contiguous(memory_format=torch.channels_last)
         with run.autocast(): losses = run.step_fn(x, y)
-        if not torch.isfinite(losses["loss"]):
+        if every_step and not torch.isfinite(losses["loss"]):
             raise FloatingPointError(f"non-finite loss at epoch {epoch + 1}, step {it}: { {k: float(v) for k, v in losses.items()} }; {_kept(run)}")
         opt.zero_grad(set_to_none=True)
         if run.scaler is None: losses["loss"].backward(); opt.step()
         else: run.scaler.scale(losses["loss"]).backward(); run.scaler.step(opt); run.scaler.update()
         run.method.after_step()
-        for k, v in losses.items(): sums[k] = sums.get(k, 0.0) + float(v.detach())
-        n += 1; bar.set_postfix(loss=f"{sums['loss'] / n:.3f}")
+        for k, v in losses.items(): sums[k] = sums.get(k, 0.0) + v.detach().double()   # on the device, summed in double
+        n += 1
+        if show and (every_step or it % 20 == 0): bar.set_postfix(loss=f"{float(sums['loss']) / n:.3f}")
+    sums = {k: float(v) for k, v in sums.items()}                           # the epoch's one read of the losses
+    if not math.isfinite(sums.get("loss", 0.0)):
+        raise FloatingPointError(f"non-finite loss during epoch {epoch + 1} (checked once per epoch on {device.type}); {_kept(run)}")
     sums = dist.mean_dict(sums, device); dist.sync_buffers(run.method)
     row = dict(epoch=epoch + 1, lr=opt.param_groups[0]["lr"], **{f"train_{k}": v / n for k, v in sums.items()})
     due = (epoch + 1) % cfg.eval_every == 0 or epoch + 1 > cfg.epochs - 10
