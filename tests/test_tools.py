@@ -45,3 +45,14 @@ def test_ablation_table(tmp_path):
     rows = [l for l in r.stdout.splitlines() if l.startswith("| ") and "setting" not in l]
     assert rows == ["| lr | 0.1 | 0.99 → 0.999 | 0 | 86.45 | 85.45 | 84.45 | cpu |",
                     "| study preset | 0.01 | 0.99 → 0.999 | 0 | 87.50 | 86.50 | 85.50 | cpu |"]
+
+@pytest.mark.slow
+def test_gpu_fast_script_smoke(tmp_path):
+    "The prepared GPU script runs end to end on the CPU at tiny sizes and writes what benchmarks/README.md needs."
+    out = tmp_path / "gf.json"
+    r = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gpu_fast.py"), "--smoke", "--device", "cpu", "--out", str(out)],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-2000:]
+    res = json.loads(out.read_text())
+    assert res["epoch"]["epoch_wall_s"] > 0 and res["epoch"]["automix_800_epochs_h"] > 0
+    assert {s["method"] for s in res["steps"]} == {"vanilla", "automix"} and all(s["ms_per_step"] > 0 for s in res["steps"])
