@@ -3,6 +3,7 @@ Faster R-CNN on `digits_clutter_det`, beside the same detector from a random bac
 
     python tools/detection_study.py OUT [--arms vanilla,mixup,...] [--seeds 0-2] [--epochs 6]   # run (resumable)
     python tools/detection_study.py OUT --table                                                  # the table only
+    python tools/detection_study.py OUT --readme                                                 # … and the README's section
 
 Run it from a frozen copy of the code (every summary records its commit, and one table takes one commit):
     git clone -q . /tmp/detcode && PYTHONPATH=/tmp/detcode python /tmp/detcode/tools/detection_study.py OUT --study results/study_fair
@@ -67,14 +68,34 @@ def table(out: Path) -> str:
     return text
 
 
+BEGIN, END = "<!-- detection:begin -->", "<!-- detection:end -->"
+
+def readme(out: Path, text: str):
+    "Rewrite the README's detection section (between its markers in nbs/index.ipynb) from the table."
+    import re
+    p = ROOT / "nbs" / "index.ipynb"; nb = json.loads(p.read_text())
+    cell = next((c for c in nb["cells"] if BEGIN in "".join(c["source"])), None)
+    if cell is None: raise SystemExit(f"no {BEGIN} marker in {p}")
+    runs = [json.loads((d / "summary.json").read_text()) for d in sorted(out.glob("*_s*")) if (d / "summary.json").is_file()]
+    hw, commits = sorted({r["hardware"] for r in runs}), sorted({r["commit"] for r in runs})
+    body = (f"{BEGIN}\nFrom `{out.relative_to(ROOT) if out.is_absolute() else out}` ({len(runs)} fine-tunes; commit {', '.join(commits)}; "
+            f"{'; '.join(hw)}), written by `python tools/detection_study.py {out} --readme`. "
+            f"Box AP in % on the 200 test images after {EPOCHS} epochs, mean and sd over seeds; below it, each arm against "
+            f"`random` and `vanilla`, paired by seed, Holm-adjusted over that family.\n\n{text}\n{END}")
+    src = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda m: body, "".join(cell["source"]), flags=re.S)
+    lines = src.split("\n"); cell["source"] = [l + "\n" for l in lines[:-1]] + [lines[-1]]
+    p.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out", type=Path)
     ap.add_argument("--arms", default=",".join(ARMS)); ap.add_argument("--seeds", default="0-2")
     ap.add_argument("--epochs", type=int, default=EPOCHS); ap.add_argument("--table", action="store_true")
+    ap.add_argument("--readme", action="store_true", help="only the table, written into the README's detection section")
     ap.add_argument("--study", type=Path, default=STUDY, help="the fair study's folder (its runs' model.safetensors are the backbones)")
     a = ap.parse_args()
-    if not a.table:
+    if not (a.table or a.readme):
         arms = a.arms.split(",")
         bad = [x for x in arms if x not in ARMS]
         if bad: raise SystemExit(f"unknown arm(s) {bad}; choose from: {', '.join(ARMS)}")
@@ -82,6 +103,7 @@ def main():
         run(a.out, arms, list(range(int(lo), int(hi or lo) + 1)), a.epochs, a.study)
     t = table(a.out)
     (a.out / "results.md").write_text(t + "\n"); print(t)
+    if a.readme: readme(a.out, t)
 
 
 if __name__ == "__main__":
