@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_automix.ipynb #344a9364
 from __future__ import annotations
-import copy, math
+import copy, inspect, math
 import torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.basics import patch
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
@@ -166,7 +166,8 @@ class AutoMix(Method):
     def from_config(cls, model, cfg):
         "Build from a `TrainConfig` (the benchmark's preset already applied): the fields in `config_fields` that are set."
         kw = {k: getattr(cfg, k) for k in cls.config_fields if getattr(cfg, k, None) is not None}
-        ml = cfg.mask_layer if cfg.mask_layer is not None else getattr(model, "default_stage", 1 if len(model.stages) == 3 else 2)
+        own = inspect.signature(AutoMix.__init__).parameters["mask_layer"].default   # written once: the signature (variants pass it on)
+        ml = cfg.mask_layer if cfg.mask_layer is not None else getattr(model, "default_stage", 1 if len(model.stages) == 3 else own)
         return cls(model, mask_layer=ml, **kw)
 
 # %% ../nbs/02_automix.ipynb #dde42b91

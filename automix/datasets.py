@@ -13,11 +13,11 @@ from torchvision.transforms import v2 as T
 from PIL import Image
 
 # %% auto #0
-__all__ = ['DATASETS', 'DIGITS_MEAN', 'DIGITS_STD', 'IMAGENET_MEAN', 'IMAGENET_STD', 'DatasetNotFoundError', 'DatasetSpec',
-           'register_dataset', 'check_files', 'get_spec', 'get_dataset', 'TensorImageDataset', 'load_digits_split',
-           'tensor_transforms', 'load_image', 'decode_image', 'FileImageDataset', 'check_image_files', 'verify_images',
-           'image_transforms', 'SeededSampler', 'SeededItems', 'auto_workers', 'named_errors', 'write_test_image',
-           'fixture_for', 'make_fixture']
+__all__ = ['DATASETS', 'DIGITS_MEAN', 'DIGITS_STD', 'IMAGENET_MEAN', 'IMAGENET_STD', 'RANK_STRIDE', 'DatasetNotFoundError',
+           'DatasetSpec', 'register_dataset', 'check_files', 'get_spec', 'get_dataset', 'TensorImageDataset',
+           'load_digits_split', 'tensor_transforms', 'load_image', 'decode_image', 'FileImageDataset',
+           'check_image_files', 'verify_images', 'image_transforms', 'SeededSampler', 'SeededItems', 'auto_workers',
+           'named_errors', 'write_test_image', 'fixture_for', 'make_fixture']
 
 # %% ../nbs/03_datasets.ipynb #4df3b61d
 class DatasetNotFoundError(FileNotFoundError):
@@ -204,6 +204,8 @@ def image_transforms(split: str, size: int, mean=IMAGENET_MEAN, std=IMAGENET_STD
 import os, random
 from torch.utils.data import Sampler
 
+RANK_STRIDE = 7919          # a prime: seed · RANK_STRIDE + rank keeps every (seed, rank) stream apart
+
 class SeededSampler(Sampler):
     "Wrap `sampler` to yield `(index, seed)`: the seeds are drawn from `(epoch seed, rank)`; `set_epoch` reseeds the order too."
     def __init__(self, sampler, seed: int = 0, rank: int = 0): self.sampler, self.seed, self.rank = sampler, seed, rank
@@ -213,7 +215,7 @@ class SeededSampler(Sampler):
         elif getattr(self.sampler, "generator", None) is not None: self.sampler.generator.manual_seed(seed)
     def __len__(self): return len(self.sampler)
     def __iter__(self):
-        g = torch.Generator().manual_seed((self.seed * 7919 + self.rank + 1) % 2**63)
+        g = torch.Generator().manual_seed((self.seed * RANK_STRIDE + self.rank + 1) % 2**63)
         return zip(iter(self.sampler), torch.randint(0, 2**62, (len(self.sampler),), generator=g).tolist())
 
 class SeededItems(Dataset):

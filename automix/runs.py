@@ -14,9 +14,9 @@ from .mixing import evaluating
 from .config import TrainConfig, ConfigError
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'save_checkpoint', 'load_checkpoint', 'resume_checkpoint', 'load_state', 'plot_learning_curve',
-           'save_sample_figure', 'summarize', 'prepare_run', 'code_version', 'hardware', 'RunLocked', 'lock_run',
-           'read_run', 'config_hash', 'export_model', 'load_exported', 'TensorBoardLog']
+__all__ = ['LAST_EPOCHS', 'RUN_FILES', 'save_checkpoint', 'load_checkpoint', 'resume_checkpoint', 'load_state',
+           'plot_learning_curve', 'save_sample_figure', 'summarize', 'prepare_run', 'code_version', 'hardware',
+           'RunLocked', 'lock_run', 'read_run', 'config_hash', 'export_model', 'load_exported', 'TensorBoardLog']
 
 # %% ../nbs/04b_runs.ipynb #d8cfe046
 def save_checkpoint(path, state: dict, keep_previous: bool = False):
@@ -84,13 +84,15 @@ def save_sample_figure(method, ds, path, device, n: int = 16):
     fig = method.sample_figure(x.to(device), y.to(device))
     if fig is not None: fig.savefig(path, dpi=100); plt.close(fig)
 
+LAST_EPOCHS = 10            # the paper's statistic: the median top-1 of the last 10 epochs (each is tested)
+
 def summarize(history: list[dict], roles: dict | None = None) -> dict:
     "Final, best and median-of-last-10-epochs top-1 of every evaluated network; `roles` (`Method.roles`) also names them `_online` / `_ema`."
     df, out = pd.DataFrame(history), {}
     for c in [c for c in df.columns if c.startswith("test_top1")]:
         tag = c[len("test_top1"):]
         out.update({f"final_top1{tag}": float(df[c].iloc[-1]), f"best_top1{tag}": float(df[c].max()),
-                    f"median10_top1{tag}": float(df[c].iloc[-10:].median())})
+                    f"median10_top1{tag}": float(df[c].iloc[-LAST_EPOCHS:].median())})
     for role, tag in (roles or {}).items():                  # the same numbers under the names every method shares
         for stat in ("final", "best", "median10"):
             if f"{stat}_top1{tag}" in out: out[f"{stat}_top1_{role}"] = out[f"{stat}_top1{tag}"]

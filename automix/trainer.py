@@ -12,18 +12,18 @@ from torch.utils.data import DataLoader, Subset, RandomSampler
 from tqdm import tqdm as plain_tqdm         # tqdm.auto only where a bar is drawn (its import warns in a kernel without widgets)
 from .mixers import get_mixer, share_title, MIXERS
 from .mixing import mixup_loss, evaluating, as_image, show_images
-from .data import get_dataset, get_spec, check_files, verify_images, check_image_files, DatasetNotFoundError, DATASETS, SeededSampler, SeededItems, auto_workers, named_errors
+from .data import get_dataset, get_spec, check_files, verify_images, check_image_files, DatasetNotFoundError, DATASETS, SeededSampler, SeededItems, auto_workers, named_errors, RANK_STRIDE
 from .models import create_model, MODELS, known_backbone
 from .automix import Method, WeightEMA         # the method interface lives below the trainer (notebook 02)
 from .config import PIPELINES, TrainConfig, ConfigError, pick_device, resolve_config, check_same_run   # notebook 04a
 from .runs import (save_checkpoint, resume_checkpoint, load_state, plot_learning_curve, save_sample_figure, summarize,
-                          prepare_run, code_version, hardware, lock_run, export_model, TensorBoardLog)   # notebook 04b
+                          prepare_run, code_version, hardware, lock_run, export_model, TensorBoardLog, LAST_EPOCHS)   # notebook 04b
 from .distributed import DistEnv
 
 # %% auto #0
-__all__ = ['Supervised', 'build_method', 'cosine_lr', 'make_optimizer', 'evaluate', 'seed_everything', 'show_progress',
-           'compile_networks', 'amp_tools', 'make_loaders', 'check_splits', 'Run', 'setup_run', 'train_epoch',
-           'record_epoch', 'finish_run', 'train']
+__all__ = ['EPOCH_STRIDE', 'Supervised', 'build_method', 'cosine_lr', 'make_optimizer', 'evaluate', 'seed_everything',
+           'show_progress', 'compile_networks', 'amp_tools', 'make_loaders', 'check_splits', 'Run', 'setup_run',
+           'train_epoch', 'record_epoch', 'finish_run', 'train']
 
 # %% ../nbs/05_trainer.ipynb #63297e2f
 class Supervised(Method):
@@ -97,9 +97,11 @@ def evaluate(model: nn.Module, loader, device, all_reduce: bool = False) -> dict
     return dict(top1=100 * c1 / n, top5=100 * c5 / n, loss=loss / n)
 
 # %% ../nbs/05_trainer.ipynb #7b1d0f5e
+EPOCH_STRIDE = 1_000_003    # a prime: seed · EPOCH_STRIDE + epoch never repeats across seeds and epochs
+
 def seed_everything(seed: int, epoch: int = 0) -> int:
     "Seed python, numpy and torch for `(seed, epoch)`; returns the derived seed."
-    s = (seed * 1_000_003 + epoch) % 2**31
+    s = (seed * EPOCH_STRIDE + epoch) % 2**31
     random.seed(s); np.random.seed(s); torch.manual_seed(s)
     return s
 
@@ -255,7 +257,7 @@ def train_epoch(run: Run, epoch: int) -> dict:
     cfg, dist, device, opt = run.cfg, run.dist, run.device, run.opt
     steps_per_epoch = len(run.train_dl)
     run.set_epoch(seed_everything(cfg.seed, epoch + 1))
-    if dist.rank: seed_everything(cfg.seed * 7919 + dist.rank, epoch + 1)   # per-rank draws (mixing, augmentation)
+    if dist.rank: seed_everything(cfg.seed * RANK_STRIDE + dist.rank, epoch + 1)   # per-rank draws (mixing, augmentation)
     t0, sums, n = time.time(), {}, 0
     every_step = device.type == "cpu"        # checking or reading a loss costs a host sync on a GPU: there, once per epoch
     run.method.train()
@@ -284,7 +286,7 @@ def train_epoch(run: Run, epoch: int) -> dict:
         raise FloatingPointError(f"non-finite loss during epoch {epoch + 1} (checked once per epoch on {device.type}); {_kept(run)}")
     sums = dist.mean_dict(sums, device); dist.sync_buffers(run.method)
     row = dict(epoch=epoch + 1, lr=opt.param_groups[0]["lr"], **{f"train_{k}": v / n for k, v in sums.items()})
-    due = (epoch + 1) % cfg.eval_every == 0 or epoch + 1 > cfg.epochs - 10
+    due = (epoch + 1) % cfg.eval_every == 0 or epoch + 1 > cfg.epochs - LAST_EPOCHS
     for tag, net in (run.method.eval_models().items() if due else ()):
         row.update({f"test_{k}{tag}": v for k, v in evaluate(net, run.test_dl, device, all_reduce=dist.world > 1).items()})
     row["epoch_time_s"] = time.time() - t0
