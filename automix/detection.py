@@ -21,7 +21,7 @@ __all__ = ['TV_DETECTION_ARCHS', 'SMALL_IMAGES', 'VOC_CLASSES', 'VOC_LAYOUT', 'C
            'stage_out_channels', 'StagedBody', 'StagedFPN', 'freeze_stages', 'backbone_file', 'backbone_weights',
            'load_backbone_strict', 'build_detector', 'detection_scores', 'DetectionSet', 'voc_split', 'voc', 'coco',
            'make_voc_fixture', 'make_coco_fixture', 'render_det', 'digits_clutter_det', 'detection_set', 'draw_boxes',
-           'run_detection', 'main', 'collate', 'evaluate_detector', 'finetune_detector']
+           'collate', 'evaluate_detector', 'finetune_detector', 'run_detection', 'main']
 
 # %% ../nbs/10_detection.ipynb #det00005
 def freeze_bn(module: nn.Module) -> nn.Module:
@@ -141,8 +141,10 @@ def build_detector(source, num_classes: int, min_size: int = 800, max_size: int 
 # %% ../nbs/10_detection.ipynb #det00011
 def detection_scores(preds: list[dict], targets: list[dict]) -> dict:
     """COCO-style box AP from torchmetrics' `MeanAveragePrecision` (pycocotools backend): `map` (AP@[.5:.95]), `map_50`
-    (the VOC measure), `map_75`. Targets may mark boxes `iscrowd` (VOC's difficult objects): matched or not, they
-    neither count as misses nor make a detection a false positive."""
+    (AP at IoU 0.5 — VOC's threshold, but with COCO's 101-point interpolation, not VOC07's 11-point AP, so close to and
+    not equal to the paper's VOC numbers), `map_75`. Targets may mark boxes `iscrowd` (VOC's difficult objects): they
+    neither count as misses nor make a detection on them a false positive (pycocotools matches them by the detection's
+    own area, not IoU)."""
     from torchmetrics.detection import MeanAveragePrecision
     m = MeanAveragePrecision(box_format="xyxy", iou_type="bbox", backend="pycocotools")
     m.update([{k: p[k].detach().cpu() for k in ("boxes", "scores", "labels")} for p in preds],
@@ -208,7 +210,7 @@ COCO_LAYOUT = ("<data_root>/annotations/instances_{train,val}2017.json, <data_ro
                "from https://cocodataset.org/#download (2017 Train/Val images, 2017 Train/Val annotations)")
 
 def coco(root, split: str) -> DetectionSet:
-    "COCO 2017 (`train` → train2017, `test` → val2017) through `torchvision.datasets.CocoDetection`; boxes xyxy, categories renumbered 1…80 in id order, crowd regions kept as `iscrowd`."
+    "COCO 2017 (`train` → train2017, `test` → val2017) through `torchvision.datasets.CocoDetection`; boxes xyxy, categories renumbered 1…80 in id order; crowd regions dropped for training (as torchvision's reference) and kept as `iscrowd` for testing."
     from torchvision.datasets import CocoDetection
     from automix.datasets import DatasetNotFoundError
     sub = "train2017" if split == "train" else "val2017"
@@ -220,7 +222,7 @@ def coco(root, split: str) -> DetectionSet:
     cats = sorted(ds.coco.cats); names = [ds.coco.cats[c]["name"] for c in cats]; label = {c: i + 1 for i, c in enumerate(cats)}
     def load(i):
         img, anns = ds[i]
-        anns = [a for a in anns if a["bbox"][2] > 0 and a["bbox"][3] > 0]
+        anns = [a for a in anns if a["bbox"][2] > 0 and a["bbox"][3] > 0 and not (split == "train" and a.get("iscrowd", 0))]   # crowds: ignored in testing, not trained on
         boxes = [[a["bbox"][0], a["bbox"][1], a["bbox"][0] + a["bbox"][2], a["bbox"][1] + a["bbox"][3]] for a in anns]
         x = torchvision.transforms.functional.pil_to_tensor(img.convert("RGB")).float() / 255
         return x, _target(boxes, [label[a["category_id"]] for a in anns], [a.get("iscrowd", 0) for a in anns])
@@ -327,63 +329,6 @@ def draw_boxes(ax, x, target=None, pred=None, classes=None, score_min: float = 0
         ax.add_patch(Rectangle((b[0], b[1]), b[2] - b[0], b[3] - b[1], fill=False, color="red", lw=1))
         ax.text(float(b[0]), float(b[1]), f"{name(l)} {float(sc):.2f}", color="red", fontsize=6, va="bottom")
 
-
-def run_detection(run_dir=None, dataset: str = "digits_clutter_det", data_root="data", out_dir=None, arch: str | None = None,
-                  epochs: int = 8, batch_size: int = 16, lr: float = 0.02, min_size: int | None = None, max_size: int | None = None,
-                  trainable: int | None = None, bn: str = "frozen", seed: int = 0, device: str = "cpu", log=print) -> dict:
-    """Fine-tune a detector whose backbone is `run_dir`'s exported network (or, with `arch` and no `run_dir`, a random
-    one) on `dataset`, in `out_dir` (`config.json`, `metrics.csv`, `last.pt`, `summary.json`; a rerun resumes); returns the summary.
-    Defaults per dataset: VOC/COCO the torchvision reference (800/1333 px, three stages trained); the embedded task its
-    64-px images and every stage trained (its backbones were trained at 32 px on the same kind of images)."""
-    small = dataset == "digits_clutter_det"
-    if epochs < 1 or batch_size < 1 or not lr > 0: raise ValueError(f"epochs and batch_size must be ≥ 1 and lr > 0; got {epochs}, {batch_size}, {lr}")
-    if (run_dir is None) == (arch is None): raise ValueError("give run_dir (a finished run whose backbone transfers) or arch (a random backbone), not both")
-    cfg = dict(run_dir=None if run_dir is None else str(run_dir), dataset=dataset, data_root=str(data_root), arch=arch, epochs=epochs,
-               batch_size=batch_size, lr=lr, min_size=min_size or (64 if small else 800), max_size=max_size or (64 if small else 1333),
-               trainable=trainable if trainable is not None else (4 if small else 3), bn=bn, seed=seed)
-    tr, te = detection_set(dataset, data_root, "train"), detection_set(dataset, data_root, "test")
-    if run_dir is not None: cfg["backbone"] = "{}:{}".format(*backbone_weights(run_dir)[:2])
-    name = Path(run_dir).name if run_dir is not None else f"random_{arch}"
-    out = Path(out_dir or f"runs/det_{dataset}_{name}_s{seed}"); out.mkdir(parents=True, exist_ok=True)
-    saved = out / "config.json"
-    if saved.is_file() and json.loads(saved.read_text()) != cfg:
-        raise ValueError(f"{out} holds another detection run ({saved}); choose another out_dir")
-    saved.write_text(json.dumps(cfg, indent=1))
-    torch.manual_seed(seed)
-    det = build_detector(run_dir, len(tr.classes), min_size=cfg["min_size"], max_size=cfg["max_size"], trainable=cfg["trainable"], bn=bn, arch=arch)
-    rows = finetune_detector(det, tr, te, epochs=epochs, batch_size=batch_size, lr=lr, warmup_iters=min(100, epochs * max(1, len(tr) // batch_size) // 4),
-                             seed=seed, device=device, out=out, log=log)
-    last = rows[-1]
-    from automix.runs import code_version, hardware
-    import hashlib
-    summary = dict(map=last["map"], map_50=last["map_50"], map_75=last["map_75"], best_map=max(r["map"] for r in rows), epochs=len(rows),
-                   train_time_s=sum(r["epoch_time_s"] for r in rows), commit=code_version(), hardware=hardware(torch.device(device)),
-                   backbone_sha256=None if run_dir is None else hashlib.sha256(Path(backbone_file(run_dir)).read_bytes()).hexdigest()[:16],
-                   out_dir=str(out))
-    (out / "summary.json").write_text(json.dumps(summary, indent=1))
-    torch.save(det.state_dict(), out / "detector.pt.tmp"); (out / "detector.pt.tmp").replace(out / "detector.pt")
-    return summary
-
-
-def main(argv=None):
-    "`automix-detect`: a finished run's backbone fine-tuned as a Faster R-CNN on VOC, COCO or `digits_clutter_det`."
-    import argparse, sys
-    from automix.datasets import DatasetNotFoundError
-    ap = argparse.ArgumentParser(prog="automix-detect", description=main.__doc__)
-    ap.add_argument("--run_dir", help="a finished classification run folder (its model.safetensors is the backbone)")
-    ap.add_argument("--arch", help="a random backbone instead (e.g. narrow_resnet10, tv:resnet50): the reference a transfer must beat")
-    ap.add_argument("--dataset", default="digits_clutter_det", choices=list(DETECTION_SETS))
-    ap.add_argument("--data_root", default="data", help="folder holding VOCdevkit/ (voc) or annotations/, train2017/, val2017/ (coco)")
-    ap.add_argument("--out_dir"); ap.add_argument("--epochs", type=int, default=8); ap.add_argument("--batch_size", type=int, default=16)
-    ap.add_argument("--lr", type=float, default=0.02); ap.add_argument("--min_size", type=int); ap.add_argument("--max_size", type=int)
-    ap.add_argument("--trainable", type=int, help="backbone stages trained (default: 3 for VOC/COCO, all for the embedded task)")
-    ap.add_argument("--bn", default="frozen", choices=["frozen", "train"]); ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--device", default="cpu")
-    a = ap.parse_args(argv)
-    try: s = run_detection(**vars(a))
-    except (ValueError, FileNotFoundError, DatasetNotFoundError) as e: ap.exit(2, f"automix-detect: error: {e}\n")
-    print(json.dumps(s, indent=1))
-
 # %% ../nbs/10_detection.ipynb #det00023
 def collate(batch): return tuple(zip(*batch))
 
@@ -400,7 +345,8 @@ def finetune_detector(model, train_ds, test_ds, epochs: int = 12, batch_size: in
     """SGD (momentum 0.9) with a linear warm-up and a cosine decay of the loss torchvision's detector returns; box AP
     after each epoch; one row per epoch. With `out`, each epoch's rows go to `metrics.csv` and the state to `last.pt`
     (atomically) and a rerun resumes from it: every epoch reseeds its order and sampling, so a resumed run equals an
-    uninterrupted one. (torchvision's reference: lr 0.02 for batch 16 on 8 GPUs, 26 epochs with steps at 16 and 22.)"""
+    uninterrupted one. (torchvision's reference: lr 0.02 for batch 16 on 8 GPUs, 26 epochs with steps at 16 and 22, and
+    a horizontal flip of the training images, which this loop does not do: digits are not mirror-symmetric.)"""
     import pandas as pd
     from automix.runs import save_checkpoint, load_checkpoint
     params = [p for p in model.parameters() if p.requires_grad]
@@ -446,12 +392,16 @@ def run_detection(run_dir=None, dataset: str = "digits_clutter_det", data_root="
     64-px images and every stage trained (its backbones were trained at 32 px on the same kind of images)."""
     small = dataset == "digits_clutter_det"
     if epochs < 1 or batch_size < 1 or not lr > 0: raise ValueError(f"epochs and batch_size must be ≥ 1 and lr > 0; got {epochs}, {batch_size}, {lr}")
-    if (run_dir is None) == (arch is None): raise ValueError("give run_dir (a finished run whose backbone transfers) or arch (a random backbone), not both")
+    if (run_dir is None) == (arch is None):
+        raise ValueError(f"give run_dir (a finished run whose backbone transfers) or arch (a random backbone){', not both' if run_dir is not None else ''}")
     cfg = dict(run_dir=None if run_dir is None else str(run_dir), dataset=dataset, data_root=str(data_root), arch=arch, epochs=epochs,
                batch_size=batch_size, lr=lr, min_size=min_size or (64 if small else 800), max_size=max_size or (64 if small else 1333),
                trainable=trainable if trainable is not None else (4 if small else 3), bn=bn, seed=seed)
     tr, te = detection_set(dataset, data_root, "train"), detection_set(dataset, data_root, "test")
-    if run_dir is not None: cfg["backbone"] = "{}:{}".format(*backbone_weights(run_dir)[:2])
+    if run_dir is not None:
+        import hashlib
+        cfg["backbone"] = "{}:{}".format(*backbone_weights(run_dir)[:2])
+        cfg["backbone_sha256"] = hashlib.sha256(backbone_file(run_dir).read_bytes()).hexdigest()[:16]   # a resume from another file is refused
     name = Path(run_dir).name if run_dir is not None else f"random_{arch}"
     out = Path(out_dir or f"runs/det_{dataset}_{name}_s{seed}"); out.mkdir(parents=True, exist_ok=True)
     saved = out / "config.json"
@@ -464,10 +414,9 @@ def run_detection(run_dir=None, dataset: str = "digits_clutter_det", data_root="
                              seed=seed, device=device, out=out, log=log)
     last = rows[-1]
     from automix.runs import code_version, hardware
-    import hashlib
     summary = dict(map=last["map"], map_50=last["map_50"], map_75=last["map_75"], best_map=max(r["map"] for r in rows), epochs=len(rows),
                    train_time_s=sum(r["epoch_time_s"] for r in rows), commit=code_version(), hardware=hardware(torch.device(device)),
-                   backbone_sha256=None if run_dir is None else hashlib.sha256(Path(backbone_file(run_dir)).read_bytes()).hexdigest()[:16],
+                   backbone_sha256=cfg.get("backbone_sha256"),
                    out_dir=str(out))
     (out / "summary.json").write_text(json.dumps(summary, indent=1))
     torch.save(det.state_dict(), out / "detector.pt.tmp"); (out / "detector.pt.tmp").replace(out / "detector.pt")
@@ -490,7 +439,7 @@ def main(argv=None):
     ap.add_argument("--device", default="cpu")
     a = ap.parse_args(argv)
     try: s = run_detection(**vars(a))
-    except (ValueError, FileNotFoundError, DatasetNotFoundError) as e: ap.exit(2, f"automix-detect: error: {e}\n")
+    except (ValueError, FileNotFoundError, DatasetNotFoundError, RuntimeError) as e: ap.exit(2, f"automix-detect: error: {e}\n")
     print(json.dumps(s, indent=1))
 
 # %% ../nbs/10_detection.ipynb #det00028

@@ -260,6 +260,7 @@ def train_epoch(run: Run, epoch: int) -> dict:
     if dist.rank: seed_everything(cfg.seed * RANK_STRIDE + dist.rank, epoch + 1)   # per-rank draws (mixing, augmentation)
     t0, sums, n = time.time(), {}, 0
     every_step = device.type == "cpu"        # checking or reading a loss costs a host sync on a GPU: there, once per epoch
+    acc = torch.float32 if device.type == "mps" else torch.float64
     run.method.train()
     plain = run.train_dl.num_workers == 0    # tqdm.auto opens an iterator of its own on a loader: kept without workers (the
     show = show_progress(cfg.progress, dist.rank)
@@ -278,7 +279,7 @@ def train_epoch(run: Run, epoch: int) -> dict:
         if run.scaler is None: losses["loss"].backward(); opt.step()
         else: run.scaler.scale(losses["loss"]).backward(); run.scaler.step(opt); run.scaler.update()
         run.method.after_step()
-        for k, v in losses.items(): sums[k] = sums.get(k, 0.0) + v.detach().double()   # on the device, summed in double
+        for k, v in losses.items(): sums[k] = sums.get(k, 0.0) + v.detach().to(acc)   # on the device, summed in double (float on MPS)
         n += 1
         if show and (every_step or it % 20 == 0): bar.set_postfix(loss=f"{float(sums['loss']) / n:.3f}")
     sums = {k: float(v) for k, v in sums.items()}                           # the epoch's one read of the losses

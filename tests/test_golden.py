@@ -48,7 +48,7 @@ def differences(now: pd.DataFrame, ref: pd.DataFrame) -> list[str]:
     for col in [c for c in ref.columns if c.startswith("train_") or c.startswith("test_top1")]:
         for e in range(TOP1_EPOCHS if col.startswith("test_top1") else EPOCHS):
             a, b = float(now[col].iloc[e]), float(ref[col].iloc[e])
-            off = abs(a - b) > (TOP1_ATOL if col.startswith("test_top1") else LOSS_RTOL * abs(b))
+            off = not abs(a - b) <= (TOP1_ATOL if col.startswith("test_top1") else LOSS_RTOL * abs(b))   # NaN is off too
             if off: bad.append(f"epoch {e + 1} {col}: now {a:.4f}, recorded {b:.4f}")
     return bad
 
@@ -73,3 +73,5 @@ def test_the_comparison_bites():
     assert len(differences(moved, ref)) == 1
     moved.loc[0, "train_one"] *= 1 + LOSS_RTOL / 2                     # rounding-sized: not reported
     assert len(differences(moved, ref)) == 1
+    moved = ref.copy(); moved.loc[0, "train_mask"] = float("nan"); moved.loc[0, "test_top1"] = float("nan")
+    assert len(differences(moved, ref)) == 2                            # a NaN loss or a head no longer tested is a change

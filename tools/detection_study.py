@@ -42,8 +42,8 @@ def run(out: Path, arms, seeds, epochs: int, study: Path = STUDY):
             d = out / f"{arm}_s{seed}"
             if (d / "summary.json").is_file(): print(f"{arm} s{seed}: done already"); continue
             kw = dict(arch="narrow_resnet10") if arm == "random" else dict(run_dir=source(arm, seed, study))
+            d.mkdir(parents=True, exist_ok=True); (d / "arm.json").write_text(json.dumps(dict(arm=arm, seed=seed)))   # before the summary
             s = run_detection(**kw, dataset="digits_clutter_det", out_dir=d, epochs=epochs, seed=seed, log=lambda l: print(f"{arm} s{seed}: {l}", flush=True))
-            (d / "arm.json").write_text(json.dumps(dict(arm=arm, seed=seed)))
             print(f"{arm} s{seed}: mAP {100 * s['map']:.1f}  mAP50 {100 * s['map_50']:.1f}", flush=True)
 
 
@@ -71,16 +71,18 @@ def table(out: Path) -> str:
 BEGIN, END = "<!-- detection:begin -->", "<!-- detection:end -->"
 
 def readme(out: Path, text: str):
-    "Rewrite the README's detection section (between its markers in nbs/index.ipynb) from the table."
+    "Rewrite the README's detection section (between its markers in this checkout's nbs/index.ipynb: run it from the working copy, not the frozen one) from the table."
     import re
     p = ROOT / "nbs" / "index.ipynb"; nb = json.loads(p.read_text())
     cell = next((c for c in nb["cells"] if BEGIN in "".join(c["source"])), None)
     if cell is None: raise SystemExit(f"no {BEGIN} marker in {p}")
     runs = [json.loads((d / "summary.json").read_text()) for d in sorted(out.glob("*_s*")) if (d / "summary.json").is_file()]
     hw, commits = sorted({r["hardware"] for r in runs}), sorted({r["commit"] for r in runs})
-    body = (f"{BEGIN}\nFrom `{out.relative_to(ROOT) if out.is_absolute() else out}` ({len(runs)} fine-tunes; commit {', '.join(commits)}; "
+    where = out.resolve().relative_to(ROOT) if out.resolve().is_relative_to(ROOT) else out
+    epochs = sorted({r["epochs"] for r in runs})
+    body = (f"{BEGIN}\nFrom `{where}` ({len(runs)} fine-tunes; commit {', '.join(commits)}; "
             f"{'; '.join(hw)}), written by `python tools/detection_study.py {out} --readme`. "
-            f"Box AP in % on the 200 test images after {EPOCHS} epochs, mean and sd over seeds; below it, each arm against "
+            f"Box AP in % (COCO's AP over IoU 0.5:0.95, and AP at IoU 0.5) on the 200 test images after {'/'.join(map(str, epochs))} epochs, mean and sd over seeds; below it, each arm against "
             f"`random` and `vanilla`, paired by seed, Holm-adjusted over that family.\n\n{text}\n{END}")
     src = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda m: body, "".join(cell["source"]), flags=re.S)
     lines = src.split("\n"); cell["source"] = [l + "\n" for l in lines[:-1]] + [lines[-1]]

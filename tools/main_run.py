@@ -28,15 +28,17 @@ def keep(run: Path, twin: Path | None):
     cfg = json.loads((run / "config.json").read_text())
     if (cfg["dataset"], cfg["method"]) != ("digits", "automix"): sys.exit(f"{run} is {cfg['dataset']}/{cfg['method']}, not the main job (digits/automix)")
     if cfg.get("commit", "unknown").endswith("-dirty"): sys.exit(f"{run} ran from uncommitted code ({cfg['commit']}): rerun from a commit")
+    if twin is not None:                       # checked before anything is copied
+        t = json.loads((twin / "config.json").read_text())
+        same = {k: v for k, v in cfg.items() if k not in ("out_dir", "hardware", "progress", "resume", "num_workers", "from_preset")}
+        diff = [k for k in same if t.get(k) != same[k]]
+        if diff: sys.exit(f"the twin run differs in {diff}: it must be the same run on other threads")
+        if not (twin / "summary.json").is_file(): sys.exit(f"{twin} has no summary.json: is it finished?")
     OUT.mkdir(parents=True, exist_ok=True)
     for f in ("config.json", "metrics.csv", "summary.json"): shutil.copy2(run / f, OUT / f)
     for src, dst in (("learning_curve.png", "digits_automix_learning_curve.png"), ("mixed_samples.png", "digits_automix_masks.png")):
         if (run / src).is_file(): shutil.copy2(run / src, ROOT / "figures" / dst)
     if twin is not None:
-        t = json.loads((twin / "config.json").read_text())
-        same = {k: v for k, v in cfg.items() if k not in ("out_dir", "hardware", "progress", "resume", "num_workers", "from_preset")}
-        diff = [k for k in same if t.get(k) != same[k]]
-        if diff: sys.exit(f"the twin run differs in {diff}: it must be the same run on other threads")
         (OUT / "twin.json").write_text(json.dumps(dict(hardware=t["hardware"], summary=json.loads((twin / "summary.json").read_text())), indent=1) + "\n")
 
 
