@@ -32,7 +32,11 @@ def test_two_processes_match_one(tmp_path, method):
     p = torchrun(tmp_path / "two", *args); log = p.communicate(timeout=600)[0]
     assert p.returncode == 0, log[-3000:]
     one = json.loads((tmp_path / "one" / "summary.json").read_text()); two = json.loads((tmp_path / "two" / "summary.json").read_text())
-    assert abs(one["final_top1"] - two["final_top1"]) <= 5.0, (one, two)        # same global batch; different random streams
+    # Same global batch, different random streams. Compared: the trained (online) network. After 110 steps AutoMix's
+    # momentum encoder (its reported head) still carries much of its random start and swings with any change of stream
+    # (the golden test measured 32 points at epoch 2 from rounding alone; here one vs two processes: 77.5 vs 86.4).
+    assert abs(one["final_top1_online"] - two["final_top1_online"]) <= 5.0, (one, two)
+    assert min(one["final_top1_online"], two["final_top1_online"]) > 80, (one, two)      # both trained (chance: 10%)
     r0, r1 = (torch.load(tmp_path / "two" / f"rank{r}.pt", weights_only=True) for r in (0, 1))
     net = "encoder_k." if method == "automix" else "model."
     keys = [k for k in r0 if k.startswith(net)]
