@@ -34,6 +34,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                     'automix.benchmarks.resolve_listed': ('benchmarks.html#resolve_listed', 'automix/benchmarks.py')},
             'automix.clutter': { 'automix.clutter._photo_bank': ('clutter.html#_photo_bank', 'automix/clutter.py'),
                                  'automix.clutter.load_clutter_split': ('clutter.html#load_clutter_split', 'automix/clutter.py'),
+                                 'automix.clutter.paste_glyph': ('clutter.html#paste_glyph', 'automix/clutter.py'),
                                  'automix.clutter.render_clutter': ('clutter.html#render_clutter', 'automix/clutter.py')},
             'automix.config': { 'automix.config.ConfigError': ('config.html#configerror', 'automix/config.py'),
                                 'automix.config.TrainConfig': ('config.html#trainconfig', 'automix/config.py'),

@@ -8,7 +8,7 @@ import numpy as np, torch, torch.nn.functional as F
 from .datasets import *
 
 # %% auto #0
-__all__ = ['CLUTTER_MEAN', 'CLUTTER_STD', 'render_clutter', 'load_clutter_split']
+__all__ = ['CLUTTER_MEAN', 'CLUTTER_STD', 'paste_glyph', 'render_clutter', 'load_clutter_split']
 
 # %% ../nbs/03c_clutter.ipynb #ce7b77b5
 import functools
@@ -17,6 +17,15 @@ def _photo_bank():
     "The two scikit-learn sample photographs as float tensors `[3, H, W]` in [0, 1]."
     from sklearn.datasets import load_sample_images
     return [torch.tensor(im, dtype=torch.float32).permute(2, 0, 1) / 255 for im in load_sample_images().images]
+
+def paste_glyph(img, glyph, alpha_max: float, colour, scale, r):
+    "Blend an 8×8 `glyph`, resized to a side drawn from `scale`, at a random place of `img` (in place); `r()` draws in [0, 1). Returns `(py, px, opacity)`."
+    size = img.shape[-1]
+    s = int(scale[0] + r() * (scale[1] - scale[0]))
+    a = F.interpolate(torch.as_tensor(glyph, dtype=torch.float32)[None, None], size=(s, s), mode="bilinear", align_corners=False)[0].clamp(0, 1) * alpha_max
+    py, px = int(r() * (size - s)), int(r() * (size - s))
+    img[:, py:py + s, px:px + s] = img[:, py:py + s, px:px + s] * (1 - a) + colour[:, None, None] * a
+    return py, px, a
 
 def render_clutter(glyphs, labels, n: int, seed: int, size: int = 32, scale=(14, 24), with_masks: bool = False):
     "Render `n` cluttered images `[n, 3, size, size]` in [0, 1] from 8×8 `glyphs`, with their labels (and, `with_masks`, where the digit is: its opacity `[n, 1, size, size]`)."
@@ -32,12 +41,7 @@ def render_clutter(glyphs, labels, n: int, seed: int, size: int = 32, scale=(14,
         bg = F.interpolate(ph[None, :, y0:y0 + c, x0:x0 + c], size=(size, size), mode="area")[0]
         noise = F.interpolate(torch.rand(1, 3, 4, 4, generator=g), size=(size, size), mode="bilinear", align_corners=False)[0]
         img = 0.8 * (0.6 * bg + 0.4 * noise)
-        def paste(glyph, alpha_max, colour):
-            s = int(scale[0] + r() * (scale[1] - scale[0]))
-            a = F.interpolate(torch.as_tensor(glyph, dtype=torch.float32)[None, None], size=(s, s), mode="bilinear", align_corners=False)[0].clamp(0, 1) * alpha_max
-            py, px = int(r() * (size - s)), int(r() * (size - s))
-            img[:, py:py + s, px:px + s] = img[:, py:py + s, px:px + s] * (1 - a) + colour[:, None, None] * a
-            return py, px, a
+        paste = lambda glyph, alpha_max, colour: paste_glyph(img, glyph, alpha_max, colour, scale, r)
         j = int(torch.randint(len(glyphs), (), generator=g))             # distractor: a fragment of another digit
         frag = torch.as_tensor(glyphs[j], dtype=torch.float32).clone(); frag[:, : int(2 + r() * 4)] = 0
         paste(frag, 0.45, torch.rand(3, generator=g))

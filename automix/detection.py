@@ -272,7 +272,7 @@ def make_coco_fixture(root, per_split: int = 3) -> Path:
 def render_det(glyphs, labels, n: int, seed: int, size: int = 64, per_image=(1, 3), scale=(14, 24), fragments: int = 2):
     """`n` images `[3, size, size]` of `digits_clutter`'s kind — photographic clutter, faint fragments of other digits —
     each holding 1–3 whole digits at random places and sizes, with their boxes (the glyph's ink: opacity > 0.1) and classes."""
-    from automix.clutter import _photo_bank
+    from automix.clutter import _photo_bank, paste_glyph
     g = torch.Generator().manual_seed(seed); photos = _photo_bank()
     r = lambda: float(torch.rand((), generator=g))
     xs, targets = torch.empty(n, 3, size, size), []
@@ -282,11 +282,8 @@ def render_det(glyphs, labels, n: int, seed: int, size: int = 64, per_image=(1, 
         bg = F.interpolate(ph[None, :, y0:y0 + c, x0:x0 + c], size=(size, size), mode="area")[0]
         noise = F.interpolate(torch.rand(1, 3, 4, 4, generator=g), size=(size, size), mode="bilinear", align_corners=False)[0]
         img = 0.8 * (0.6 * bg + 0.4 * noise)
-        def paste(glyph, alpha_max, colour):
-            s = int(scale[0] + r() * (scale[1] - scale[0]))
-            a = F.interpolate(torch.as_tensor(glyph, dtype=torch.float32)[None, None], size=(s, s), mode="bilinear", align_corners=False)[0].clamp(0, 1) * alpha_max
-            py, px = int(r() * (size - s)), int(r() * (size - s))
-            img[:, py:py + s, px:px + s] = img[:, py:py + s, px:px + s] * (1 - a) + colour[:, None, None] * a
+        def paste(glyph, alpha_max, colour):                                # digits_clutter's own paste; the box is its ink
+            py, px, a = paste_glyph(img, glyph, alpha_max, colour, scale, r)
             ys, xs_ = torch.nonzero(a[0] > 0.1, as_tuple=True)
             if len(ys) == 0: return None
             return [px + int(xs_.min()), py + int(ys.min()), px + int(xs_.max()) + 1, py + int(ys.max()) + 1]
