@@ -27,12 +27,14 @@ def paste_glyph(img, glyph, alpha_max: float, colour, scale, r):
     img[:, py:py + s, px:px + s] = img[:, py:py + s, px:px + s] * (1 - a) + colour[:, None, None] * a
     return py, px, a
 
-def render_clutter(glyphs, labels, n: int, seed: int, size: int = 32, scale=(14, 24), with_masks: bool = False):
-    "Render `n` cluttered images `[n, 3, size, size]` in [0, 1] from 8×8 `glyphs`, with their labels (and, `with_masks`, where the digit is: its opacity `[n, 1, size, size]`)."
+def render_clutter(glyphs, labels, n: int, seed: int, size: int = 32, scale=(14, 24), with_masks: bool = False,
+                   with_glyphs: bool = False):
+    "Render `n` cluttered images `[n, 3, size, size]` in [0, 1] from 8×8 `glyphs`, with their labels (and, `with_masks`, where the digit is: its opacity `[n, 1, size, size]`; `with_glyphs`, which of `glyphs` each image shows)."
     g = torch.Generator().manual_seed(seed)
     photos = _photo_bank()
     r = lambda: float(torch.rand((), generator=g))
     xs, ys, ms = torch.empty(n, 3, size, size), torch.empty(n, dtype=torch.long), torch.zeros(n, 1, size, size)
+    gs = torch.empty(n, dtype=torch.long)
     for k in range(n):
         i = int(torch.randint(len(glyphs), (), generator=g))
         ph = photos[int(torch.randint(len(photos), (), generator=g))]
@@ -47,21 +49,28 @@ def render_clutter(glyphs, labels, n: int, seed: int, size: int = 32, scale=(14,
         paste(frag, 0.45, torch.rand(3, generator=g))
         py, px, a = paste(glyphs[i], 1.0, 0.5 + 0.5 * torch.rand(3, generator=g))
         ms[k, 0, py:py + a.shape[-2], px:px + a.shape[-1]] = a[0]
-        xs[k], ys[k] = img.clamp(0, 1), int(labels[i])
-    return (xs, ys, ms) if with_masks else (xs, ys)
+        xs[k], ys[k], gs[k] = img.clamp(0, 1), int(labels[i]), i
+    return (xs, ys) + ((ms,) if with_masks else ()) + ((gs,) if with_glyphs else ())
 
 @functools.lru_cache(maxsize=4)
-def load_clutter_split(split: str, train_per_class: int = 50, n_test: int = 1000, seed: int = 0, with_masks: bool = False):
-    "The `digits_clutter` split: images `[N, 3, 32, 32]` in [0, 1] and labels (deterministic from `seed`; cached); `with_masks`: and where each digit is."
+def load_clutter_split(split: str, train_per_class: int = 50, n_test: int = 1000, seed: int = 0, with_masks: bool = False,
+                      with_glyphs: bool = False):
+    "The `digits_clutter` split: images `[N, 3, 32, 32]` in [0, 1] and labels (deterministic from `seed`; cached); `with_masks`: and where each digit is; `with_glyphs`: and the index in scikit-learn's digits of the glyph each image shows."
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
     d = load_digits()
     tr, te = train_test_split(np.arange(len(d.target)), test_size=0.2, stratify=d.target, random_state=0)
     if split == "train":   # exactly `train_per_class` images per class, glyphs from the training split
-        parts = [render_clutter(d.images[idx] / 16.0, d.target[idx], train_per_class, seed * 1000 + c, with_masks=with_masks)
+        parts = [_global(render_clutter(d.images[idx] / 16.0, d.target[idx], train_per_class, seed * 1000 + c, with_masks=with_masks,
+                                        with_glyphs=with_glyphs), idx, with_glyphs)
                  for c in range(10) for idx in [tr[d.target[tr] == c]]]
         return tuple(torch.cat(p) for p in zip(*parts))
-    return render_clutter(d.images[te] / 16.0, d.target[te], n_test, seed * 1000 + 999, with_masks=with_masks)
+    return _global(render_clutter(d.images[te] / 16.0, d.target[te], n_test, seed * 1000 + 999, with_masks=with_masks,
+                                  with_glyphs=with_glyphs), te, with_glyphs)
+
+def _global(out, idx, with_glyphs):
+    "A rendered split with its glyph numbers (last, if asked for) made indices into all of scikit-learn's digits."
+    return out[:-1] + (torch.as_tensor(idx)[out[-1]],) if with_glyphs else out
 
 CLUTTER_MEAN, CLUTTER_STD = (0.4113, 0.4055, 0.3836), (0.1998, 0.1695, 0.1783)
 register_dataset(DatasetSpec(

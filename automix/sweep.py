@@ -11,7 +11,8 @@ import numpy as np, pandas as pd
 # %% auto #0
 __all__ = ['LAM_GRID', 'run_key', 'run_folder', 'is_done', 'run_sweep', 'paired_difference', 'sweep_table', 'cached_json',
            'pipeline_shares', 'label_agreement_of_run', 'downstream_of_run', 'oracle_agreement_of_run', 'holm',
-           'paired_test', 'compare_family', 'flattened', 'main']
+           'paired_test', 'compare_family', 'flattened', 'test_correct_of_run', 'cluster_se', 'compare_family_glyphs',
+           'main']
 
 # %% ../nbs/09_sweep.ipynb #0d1665e9
 def run_key(cfg) -> str:
@@ -213,8 +214,8 @@ def paired_test(a, b, conf: float = 0.95):
     h = stats.t.ppf((1 + conf) / 2, len(d) - 1) * se
     return float(d.mean()), float(d.mean() - h), float(d.mean() + h), float(2 * stats.t.sf(abs(d.mean() / se), len(d) - 1))
 
-def compare_family(runs: pd.DataFrame, baselines, columns, alpha: float = 0.05) -> pd.DataFrame:
-    "Every arm against every baseline in every column, paired by seed; Holm-adjusted p and Bonferroni-simultaneous intervals over the whole family. `runs`: arm, seed, hardware, commit and the columns."
+def _family(runs: pd.DataFrame, baselines, columns):
+    "(arm, baseline, column, arm's values, baseline's values) for every arm against every baseline in every column, paired by seed; each pair of arms once. Refuses runs of two hardware classes or commits."
     for k in ("hardware", "commit"):
         if runs[k].nunique() > 1:
             raise ValueError(f"these runs come from {runs[k].nunique()} {k} classes ({', '.join(sorted(map(str, runs[k].unique())))}): "
@@ -222,20 +223,30 @@ def compare_family(runs: pd.DataFrame, baselines, columns, alpha: float = 0.05) 
     pairs, seen = [], set()
     for base in baselines:
         b = runs[runs.arm == base].set_index("seed")
-        for arm in [a for a in runs.arm.unique() if a != base and frozenset((a, base)) not in seen]:   # each pair of arms once
+        for arm in [a for a in runs.arm.unique() if a != base and frozenset((a, base)) not in seen]:
             seen.add(frozenset((arm, base)))
             g = runs[runs.arm == arm].set_index("seed"); common = g.index.intersection(b.index)
             pairs += [(arm, base, col, g.loc[common, col].values, b.loc[common, col].values) for col in columns]
-    cols = ["arm", "baseline", "column", "pairs", "diff", "lo95", "hi95", "p", "lo_simult", "hi_simult", "p_holm", "holds"]
-    if not pairs: return pd.DataFrame(columns=cols)
-    tests = [(arm, base, col, x, y, paired_test(x, y)) for arm, base, col, x, y in pairs]
-    m = max(sum(np.isfinite(r[3]) for *_, r in tests), 1)                # the family: the comparisons that can be tested
-    rows = [dict(arm=arm, baseline=base, column=col, pairs=len(x), **dict(zip(("diff", "lo95", "hi95", "p"), r)),
-                 **dict(zip(("lo_simult", "hi_simult"), paired_test(x, y, conf=1 - alpha / m)[1:3]))) for arm, base, col, x, y, r in tests]
+    return pairs
+
+_FAMILY_COLS = ["arm", "baseline", "column", "pairs", "diff", "lo95", "hi95", "p", "lo_simult", "hi_simult", "p_holm", "holds"]
+
+def _corrected(rows: list[dict], alpha: float) -> pd.DataFrame:
+    "Holm-adjusted p over the rows that could be tested, and which differences hold at family-wise `alpha`."
     t = pd.DataFrame(rows); ok = t.p.notna()
     t["p_holm"] = np.nan; t.loc[ok, "p_holm"] = holm(t.p[ok])
     t["holds"] = (t.p_holm < alpha) & ok
     return t
+
+def compare_family(runs: pd.DataFrame, baselines, columns, alpha: float = 0.05) -> pd.DataFrame:
+    "Every arm against every baseline in every column, paired by seed; Holm-adjusted p and Bonferroni-simultaneous intervals over the whole family. `runs`: arm, seed, hardware, commit and the columns."
+    pairs = _family(runs, baselines, columns)
+    if not pairs: return pd.DataFrame(columns=_FAMILY_COLS)
+    tests = [(arm, base, col, x, y, paired_test(x, y)) for arm, base, col, x, y in pairs]
+    m = max(sum(np.isfinite(r[3]) for *_, r in tests), 1)                # the family: the comparisons that can be tested
+    return _corrected([dict(arm=arm, baseline=base, column=col, pairs=len(x), **dict(zip(("diff", "lo95", "hi95", "p"), r)),
+                            **dict(zip(("lo_simult", "hi_simult"), paired_test(x, y, conf=1 - alpha / m)[1:3])))
+                       for arm, base, col, x, y, r in tests], alpha)
 
 def flattened(curves: pd.DataFrame, col: str, n: int = 10) -> pd.DataFrame:
     "Per arm: the mean over seeds of (mean of the last `n` evaluations of `col` − mean of the `n` before them), with its t-interval."
@@ -245,6 +256,56 @@ def flattened(curves: pd.DataFrame, col: str, n: int = 10) -> pd.DataFrame:
         d, lo, hi, _ = paired_test(per_seed.values, np.zeros(len(per_seed)))
         rows.append(dict(arm=arm, seeds=len(per_seed), last_minus_before=d, lo95=lo, hi95=hi))
     return pd.DataFrame(rows)
+
+# %% ../nbs/09_sweep.ipynb #bc95f9dd
+def test_correct_of_run(d) -> dict:
+    "Per test image, whether the run's final online and EMA networks (`Method.roles`) classify it right, as '0'/'1' strings; from `last.pt`, cached as `test_correct.json`."
+    import torch
+    from automix.metrics import load_method, predict
+    from automix.data import get_dataset
+    from automix.trainer import _subset
+    def compute():
+        method, cfg, _ = load_method(d); method.eval()
+        ds = _subset(get_dataset(cfg.dataset, cfg.data_root, "test"), cfg.test_size)
+        dl = torch.utils.data.DataLoader(ds, batch_size=250)
+        nets, out = method.eval_models(), {}
+        for role, tag in method.roles.items():
+            logits, y = predict(nets[tag], dl)
+            ok = (logits.argmax(1) == y).tolist()
+            out[role] = "".join("1" if v else "0" for v in ok); out[f"top1_{role}"] = 100 * sum(ok) / len(ok)
+        return {**out, "index": list(map(int, getattr(ds, "indices", range(len(ds)))))}   # which test images, in order
+    return cached_json(d, "test_correct.json", compute)
+
+def cluster_se(values, groups, boot: int = 4000, seed: int = 0) -> float:
+    "Standard error of the mean of `values` when items sharing a group are not independent: a bootstrap that resamples whole groups."
+    v = np.asarray(values, float); _, g = np.unique(np.asarray(groups), return_inverse=True)
+    sums, sizes = np.bincount(g, weights=v), np.bincount(g).astype(float)
+    draw = np.random.default_rng(seed).multinomial(len(sums), np.full(len(sums), 1 / len(sums)), size=boot)   # how often each group is drawn
+    return float(np.std(draw @ sums / (draw @ sizes), ddof=1))
+
+# %% ../nbs/09_sweep.ipynb #fe965e31
+def compare_family_glyphs(runs: pd.DataFrame, groups, baselines, columns, alpha: float = 0.05, boot: int = 4000) -> pd.DataFrame:
+    "`compare_family` on test top-1 with the test set's sampling counted: each column of `runs` holds a 0/1 array per run (one entry per test image, grouped by `groups`); a paired difference's SE is the seed SE and the glyph SE (`cluster_se` of the seed-mean difference per image) in quadrature, on n − 1 degrees of freedom."
+    from scipy import stats
+    pairs = _family(runs, baselines, columns)
+    if not pairs: return pd.DataFrame(columns=_FAMILY_COLS + ["se_seed", "se_glyph"])
+    rows = []
+    for arm, base, col, x, y in pairs:
+        D = 100 * (np.stack(x).astype(float) - np.stack(y).astype(float))            # seeds × images, in points
+        per_seed, n = D.mean(1), len(D)
+        se_seed = per_seed.std(ddof=1) / math.sqrt(n) if n > 1 else float("nan")
+        se_glyph = cluster_se(D.mean(0), groups, boot)
+        rows.append(dict(arm=arm, baseline=base, column=col, pairs=n, diff=float(per_seed.mean()), se_seed=se_seed, se_glyph=se_glyph))
+    ok = [r for r in rows if np.isfinite(r["se_seed"]) and math.hypot(r["se_seed"], r["se_glyph"]) > 0]
+    m = max(len(ok), 1)
+    for r in rows:
+        se, df = math.hypot(r["se_seed"], r["se_glyph"]), r["pairs"] - 1
+        if r in ok:
+            h95, hs = stats.t.ppf(0.975, df) * se, stats.t.ppf(1 - alpha / (2 * m), df) * se
+            r.update(lo95=r["diff"] - h95, hi95=r["diff"] + h95, lo_simult=r["diff"] - hs, hi_simult=r["diff"] + hs,
+                     p=float(2 * stats.t.sf(abs(r["diff"]) / se, df)))
+        else: r.update(lo95=np.nan, hi95=np.nan, lo_simult=np.nan, hi_simult=np.nan, p=np.nan)
+    return _corrected(rows, alpha)[_FAMILY_COLS + ["se_seed", "se_glyph"]]
 
 # %% ../nbs/09_sweep.ipynb #f99a71a3
 def _seeds(s: str) -> list[int]:

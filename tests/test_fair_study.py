@@ -56,6 +56,11 @@ def test_fair_notebook(smoke_study, tmp_path):
     assert "| mixup |" in lab and "| automix_official |" in lab and "| vanilla |" not in lab
     assert "beats vanilla" in (smoke_study / "verdicts.md").read_text()
     for f in ("fair_curves.png", "fair_label_measure.png", "flattened.md"): assert (smoke_study / f).exists(), f
+    glyphs = list(csv.DictReader(open(smoke_study / "comparisons_glyphs.csv")))   # the same family, the test set's error added
+    assert [(r["arm"], r["baseline"], r["column"]) for r in glyphs] == [(r["arm"], r["baseline"], r["column"]) for r in rows]
+    assert all(float(r["se_glyph"]) >= 0 for r in glyphs)                      # finite (tiny runs may agree on every image: 0)
+    assert "| automix_official |" in (smoke_study / "glyph_intervals.md").read_text()
+    assert "glyph error added" in (smoke_study / "verdicts.md").read_text()
 
 
 @pytest.mark.slow

@@ -30,6 +30,18 @@ def hint() -> str:
             f"near 1; one that ignores λ stays put) — {share}.")
 
 
+def seeds_line() -> str:
+    "How many seeds each arm has, and how many of the family's comparisons hold (from the study's files)."
+    import csv
+    rows = list(csv.DictReader(open(OUT / "results.csv"))) if (OUT / "results.csv").exists() else []
+    comp = list(csv.DictReader(open(OUT / "comparisons.csv"))) if (OUT / "comparisons.csv").exists() else []
+    if not rows: return "no arm has finished a run yet."
+    n = sorted({int(r["seeds"]) for r in rows}); tested = [c for c in comp if c["p"] not in ("", "nan")]
+    span = f"{n[0]}" if n[0] == n[-1] else f"{n[0]}–{n[-1]}"
+    return (f"each arm has {span} seeds so far, and {sum(c['holds'] == 'True' for c in tested)} of the {len(tested)} "
+            f"comparisons that can be tested hold after Holm's correction.")
+
+
 def section() -> str:
     runs = [json.loads((d / "config.json").read_text()) | json.loads((d / "arm.json").read_text())
             for d in sorted(p.parent for p in OUT.glob("*/summary.json")) if (d / "arm.json").exists()]
@@ -47,8 +59,8 @@ AutoMix at the official CIFAR Mix Block settings *and* at the repository's prese
 class from one frozen commit. The protocol was written before the runs: `results/study_fair/PROTOCOL.md`.
 
 **Status: {len(arms)} of 65 runs finished** (hardware: {', '.join(hw)}; commit {', '.join(commits)}), plus the label
-measure's judge (a vanilla run at seed 100). With one or two seeds per arm no comparison can hold after Holm's
-correction, and none does; the numbers are shown so that the next sessions' runs complete the same table. Resume:
+measure's judge (a vanilla run at seed 100); {seeds_line()} Until every arm has its 5 seeds the
+table is provisional; the next sessions' runs complete the same table from the same commit. Resume:
 `python tools/fair_study.py results/study_fair` (checks out the frozen commit in `results/study_fair/COMMIT`), then
 `papermill nbs/study_fair.ipynb runs/fair_out.ipynb -p out_root results/study_fair -p figures_dir figures` and
 `python tools/fair_readme.py && python tools/make_readme.py`.
@@ -61,6 +73,13 @@ Bonferroni-simultaneous interval over the family (n = 1: no interval); ✓ where
 What holds so far (derived by the notebook from the table, Holm-adjusted over the family):
 
 {read("verdicts.md")}
+
+Would a difference hold on other test images? The intervals above hold the 1,000 test images fixed, and those show only
+339 distinct glyphs. Below, each comparison again with the test set's own sampling error added — a bootstrap over
+glyphs, in quadrature with the seed error, Holm over the same family — for the **final** epoch's networks (the only
+epoch whose per-image verdicts the checkpoints give):
+
+{read("glyph_intervals.md")}
 
 The label measure (notebook `06a_agreement`): on 200 fixed held-out pairs at ten λ values, the mean gap between the
 label share λ and a judge's share of belief in each source's class (a vanilla network trained once, seed 100), beside
