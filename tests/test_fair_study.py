@@ -71,3 +71,13 @@ def test_fair_notebook_refuses_two_hardware_classes(smoke_study, tmp_path):
     try:
         with pytest.raises(pm.PapermillExecutionError, match="AssertionError"): run_fair(smoke_study, tmp_path)
     finally: (d / "config.json").write_text(json.dumps(keep))
+
+
+@pytest.mark.slow
+def test_study_notebook_points_to_the_fair_one(smoke_study, tmp_path):
+    "The 200-epoch study's notebook on a fair-study folder says which notebook rebuilds it, and writes nothing there."
+    before = sorted(p.name for p in smoke_study.iterdir())
+    with pytest.raises(pm.PapermillExecutionError, match="study_fair.ipynb"):
+        pm.execute_notebook(str(ROOT / "nbs" / "study.ipynb"), str(tmp_path / "s.ipynb"), cwd=str(ROOT), progress_bar=False,
+                            kernel_name="python3", parameters=dict(out_root=str(smoke_study)))
+    assert sorted(p.name for p in smoke_study.iterdir()) == before
