@@ -88,6 +88,16 @@ mixes at every seed, so their interval is a point; the Mix Block arms vary with 
 
 {read("label_measure.md")}
 
+Does a Mix Block place the label better than a hand-crafted mix? Each Mix Block arm against every other pixel-mixing
+arm on the judge's gap, paired by seed, Holm over this family of its own (derived by the notebook; intervals
+Bonferroni-simultaneous). Note what the official CIFAR configuration does: its Mix Block never sees λ (`lam_concat=False`
+and `lam_mul=False` in openmixup's `r18_l2_a2_near_L1_01_mlr5e_2.py`); only the mask loss pulls the mask's mean toward
+each draw's λ, so its mask for a given pair is the same at every λ and cannot follow the label share — the preset's λ
+channel can (openmixup's ImageNet AutoMix configurations, `*_lam_cat_*`, use one, and it ships a `_lam_cat_` CIFAR
+variant beside the default).
+
+{read("label_verdicts.md")}
+
 ![fair study curves](figures/fair_curves.png)
 
 ![label measure per λ bin](figures/fair_label_measure.png)
