@@ -11,8 +11,8 @@ import numpy as np, pandas as pd
 # %% auto #0
 __all__ = ['LAM_GRID', 'run_key', 'run_folder', 'is_done', 'run_sweep', 'paired_difference', 'sweep_table', 'cached_json',
            'pipeline_shares', 'label_agreement_of_run', 'downstream_of_run', 'oracle_agreement_of_run', 'holm',
-           'paired_test', 'compare_family', 'flattened', 'test_correct_of_run', 'cluster_se', 'compare_family_glyphs',
-           'main']
+           'paired_test', 'family_pairs', 'compare_family', 'flattened', 'test_correct_of_run', 'cluster_se',
+           'compare_family_glyphs', 'glyph_variance', 'main']
 
 # %% ../nbs/09_sweep.ipynb #0d1665e9
 def run_key(cfg) -> str:
@@ -214,7 +214,7 @@ def paired_test(a, b, conf: float = 0.95):
     h = stats.t.ppf((1 + conf) / 2, len(d) - 1) * se
     return float(d.mean()), float(d.mean() - h), float(d.mean() + h), float(2 * stats.t.sf(abs(d.mean() / se), len(d) - 1))
 
-def _family(runs: pd.DataFrame, baselines, columns):
+def family_pairs(runs: pd.DataFrame, baselines, columns):
     "(arm, baseline, column, arm's values, baseline's values) for every arm against every baseline in every column, paired by seed; each pair of arms once. Refuses runs of two hardware classes or commits."
     for k in ("hardware", "commit"):
         if runs[k].nunique() > 1:
@@ -240,7 +240,7 @@ def _corrected(rows: list[dict], alpha: float) -> pd.DataFrame:
 
 def compare_family(runs: pd.DataFrame, baselines, columns, alpha: float = 0.05) -> pd.DataFrame:
     "Every arm against every baseline in every column, paired by seed; Holm-adjusted p and Bonferroni-simultaneous intervals over the whole family. `runs`: arm, seed, hardware, commit and the columns."
-    pairs = _family(runs, baselines, columns)
+    pairs = family_pairs(runs, baselines, columns)
     if not pairs: return pd.DataFrame(columns=_FAMILY_COLS)
     tests = [(arm, base, col, x, y, paired_test(x, y)) for arm, base, col, x, y in pairs]
     m = max(sum(np.isfinite(r[3]) for *_, r in tests), 1)                # the family: the comparisons that can be tested
@@ -269,7 +269,7 @@ def test_correct_of_run(d) -> dict:
         ds = _subset(get_dataset(cfg.dataset, cfg.data_root, "test"), cfg.test_size)
         dl = torch.utils.data.DataLoader(ds, batch_size=250)
         nets, out = method.eval_models(), {}
-        for role, tag in method.roles.items():
+        for role, tag in [(r, t) for r, t in method.roles.items() if t in nets]:       # a run without an EMA has only `online`
             logits, y = predict(nets[tag], dl)
             ok = (logits.argmax(1) == y).tolist()
             out[role] = "".join("1" if v else "0" for v in ok); out[f"top1_{role}"] = 100 * sum(ok) / len(ok)
@@ -285,27 +285,36 @@ def cluster_se(values, groups, boot: int = 4000, seed: int = 0) -> float:
 
 # %% ../nbs/09_sweep.ipynb #fe965e31
 def compare_family_glyphs(runs: pd.DataFrame, groups, baselines, columns, alpha: float = 0.05, boot: int = 4000) -> pd.DataFrame:
-    "`compare_family` on test top-1 with the test set's sampling counted: each column of `runs` holds a 0/1 array per run (one entry per test image, grouped by `groups`); a paired difference's SE is the seed SE and the glyph SE (`cluster_se` of the seed-mean difference per image) in quadrature, on n − 1 degrees of freedom."
+    "`compare_family` on test top-1 with the test set's sampling counted: each column of `runs` holds a 0/1 array per run (one entry per test image, grouped by `groups`). A paired difference's variance is the seed term plus the glyph term (`glyph_variance`), on the seeds' n − 1 degrees of freedom."
     from scipy import stats
-    pairs = _family(runs, baselines, columns)
-    if not pairs: return pd.DataFrame(columns=_FAMILY_COLS + ["se_seed", "se_glyph"])
     rows = []
-    for arm, base, col, x, y in pairs:
-        D = 100 * (np.stack(x).astype(float) - np.stack(y).astype(float))            # seeds × images, in points
-        per_seed, n = D.mean(1), len(D)
-        se_seed = per_seed.std(ddof=1) / math.sqrt(n) if n > 1 else float("nan")
-        se_glyph = cluster_se(D.mean(0), groups, boot)
-        rows.append(dict(arm=arm, baseline=base, column=col, pairs=n, diff=float(per_seed.mean()), se_seed=se_seed, se_glyph=se_glyph))
-    ok = [r for r in rows if np.isfinite(r["se_seed"]) and math.hypot(r["se_seed"], r["se_glyph"]) > 0]
-    m = max(len(ok), 1)
+    for arm, base, col, x, y in family_pairs(runs, baselines, columns):
+        r = dict(arm=arm, baseline=base, column=col, pairs=len(x), diff=np.nan, se_seed=np.nan, se_glyph=np.nan, df=np.nan)
+        rows.append(r)
+        if len(x) == 0: continue                                                        # no seed in common: nothing to compare
+        D = 100 * (np.stack(x).astype(float) - np.stack(y).astype(float))              # seeds × images, in points
+        r["diff"] = float(D.mean())
+        if len(D) < 2: continue
+        var_seed = D.mean(1).var(ddof=1) / len(D)
+        r.update(se_seed=math.sqrt(var_seed), se_glyph=math.sqrt(glyph_variance(D, groups, boot)))
+        if var_seed + r["se_glyph"] ** 2 > 0: r["df"] = len(D) - 1                     # conservative: the seeds' degrees of freedom
+    m = max(sum(np.isfinite(r["df"]) for r in rows), 1)                                  # the family: the comparisons that can be tested
     for r in rows:
-        se, df = math.hypot(r["se_seed"], r["se_glyph"]), r["pairs"] - 1
-        if r in ok:
-            h95, hs = stats.t.ppf(0.975, df) * se, stats.t.ppf(1 - alpha / (2 * m), df) * se
-            r.update(lo95=r["diff"] - h95, hi95=r["diff"] + h95, lo_simult=r["diff"] - hs, hi_simult=r["diff"] + hs,
-                     p=float(2 * stats.t.sf(abs(r["diff"]) / se, df)))
-        else: r.update(lo95=np.nan, hi95=np.nan, lo_simult=np.nan, hi_simult=np.nan, p=np.nan)
-    return _corrected(rows, alpha)[_FAMILY_COLS + ["se_seed", "se_glyph"]]
+        r.update(lo95=np.nan, hi95=np.nan, lo_simult=np.nan, hi_simult=np.nan, p=np.nan)
+        if not np.isfinite(r["df"]): continue
+        se = math.hypot(r["se_seed"], r["se_glyph"])
+        h95, hs = stats.t.ppf(0.975, r["df"]) * se, stats.t.ppf(1 - alpha / (2 * m), r["df"]) * se
+        r.update(lo95=r["diff"] - h95, hi95=r["diff"] + h95, lo_simult=r["diff"] - hs, hi_simult=r["diff"] + hs,
+                 p=float(2 * stats.t.sf(abs(r["diff"]) / se, r["df"])))
+    return _corrected(rows, alpha)[_FAMILY_COLS + ["se_seed", "se_glyph", "df"]]
+
+def glyph_variance(D, groups, boot: int = 4000) -> float:
+    "The test set's share of the variance of `D.mean()` (`D`: seeds × images): the glyph bootstrap's variance of the seed-mean, less the seed × image noise that the seed term already counts."
+    n = len(D)
+    pooled = cluster_se(D.mean(0), groups, boot) ** 2                                   # glyph effect + (seed × image noise) / n
+    per_seed = np.mean([cluster_se(d, groups, boot) ** 2 for d in D])                   # glyph effect + seed × image noise
+    noise = max(per_seed - pooled, 0) / (n - 1)                                         # (seed × image noise) / n
+    return max(pooled - noise, 0.0)
 
 # %% ../nbs/09_sweep.ipynb #f99a71a3
 def _seeds(s: str) -> list[int]:

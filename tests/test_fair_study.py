@@ -60,7 +60,7 @@ def test_fair_notebook(smoke_study, tmp_path):
     assert [(r["arm"], r["baseline"], r["column"]) for r in glyphs] == [(r["arm"], r["baseline"], r["column"]) for r in rows]
     assert all(float(r["se_glyph"]) >= 0 for r in glyphs)                      # finite (tiny runs may agree on every image: 0)
     assert "| automix_official |" in (smoke_study / "glyph_intervals.md").read_text()
-    assert "glyph error added" in (smoke_study / "verdicts.md").read_text()
+    assert "with the glyphs' error added" in (smoke_study / "verdicts.md").read_text()
     lv = (smoke_study / "label_verdicts.md").read_text()                       # the label claim: a Mix Block arm against a mixer
     assert "`automix_official` places the label better than `mixup`" in lv
     assert len(list(csv.DictReader(open(smoke_study / "label_comparisons.csv")))) == 1
