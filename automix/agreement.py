@@ -29,16 +29,21 @@ def _source_weights(out, n: int) -> torch.Tensor:
     "The `[N, N]` label share of input k in output j of a `MixOutput`."
     if out.weights is not None: return out.weights.float().cpu()
     lam = torch.as_tensor(out.lam, dtype=torch.float32).cpu().expand(n)
-    w = torch.zeros(n, n); ar = torch.arange(n)
-    w[ar, ar] += lam; w[ar, out.index.cpu()] += 1 - lam
+    w = torch.zeros(n, n)
+    ar = torch.arange(n)
+    w[ar, ar] += lam
+    w[ar, out.index.cpu()] += 1 - lam
     return w
 
 def probe_visible(mix, x, ink, seed: int = 0, eps: float = 1e-3, tol: float = 0.05):
     "Visible and label shares of the two halves of each output of `mix(x) → MixOutput` (a hand-crafted mixer), measured by replaying it on `x + ε·ink`."
     import random
-    n = len(x); half = torch.rand(n, generator=torch.Generator().manual_seed(seed)) < 0.5
+    n = len(x)
+    half = torch.rand(n, generator=torch.Generator().manual_seed(seed)) < 0.5
     def run(xx):
-        torch.manual_seed(seed); np.random.seed(seed); random.seed(seed)
+        torch.manual_seed(seed)
+        np.random.seed(seed)
+        random.seed(seed)
         return mix(xx)
     base = run(x)
     if base.x.shape != x.shape: raise ValueError("the mixer does not return images (it mixes features); visible shares need pixels")
@@ -56,7 +61,8 @@ def probe_visible(mix, x, ink, seed: int = 0, eps: float = 1e-3, tol: float = 0.
 # %% ../nbs/06a_agreement.ipynb #orc00002
 def source_pairs(y, n_pairs: int, seed: int = 0):
     "Up to `n_pairs` pairs `(a, b)` of distinct images with different labels, each image in one pair at most (so no pair twice), seeded."
-    y = torch.as_tensor(y); order = torch.randperm(len(y), generator=torch.Generator().manual_seed(seed))
+    y = torch.as_tensor(y)
+    order = torch.randperm(len(y), generator=torch.Generator().manual_seed(seed))
     a, b = order[: len(y) // 2], order[len(y) // 2: 2 * (len(y) // 2)]
     keep = y[a] != y[b]
     return a[keep][:n_pairs], b[keep][:n_pairs]
@@ -64,9 +70,12 @@ def source_pairs(y, n_pairs: int, seed: int = 0):
 def pair_mix(method, xa, xb, ya, yb, lam: float, seed: int = 0):
     "Mix each `xa[j]` with `xb[j]` at label share `lam` for `xa`: returns the mixed images and the share of `xa`'s label (box mixers round it)."
     import random
-    n = len(xa); x, y = torch.cat([xa, xb]), torch.cat([ya, yb])
+    n = len(xa)
+    x, y = torch.cat([xa, xb]), torch.cat([ya, yb])
     swap = torch.cat([torch.arange(n, 2 * n), torch.arange(n)])
-    torch.manual_seed(seed); np.random.seed(seed); random.seed(seed)     # replayable: the same call gives the same mix
+    torch.manual_seed(seed)
+    np.random.seed(seed)
+    random.seed(seed)  # replayable: the same call gives the same mix
     if hasattr(method, "mixes"):                                         # a momentum pipeline: its trained Mix Block
         w, src, lams = method.mixes(x, lam=lam, index=swap)
         mixed = sum(x[s] * w[:, k:k + 1] for k, s in enumerate(src))

@@ -60,7 +60,8 @@ class WeightEMA(nn.Module):
     def update(self, model: nn.Module):
         "θ_ema ← m·θ_ema + (1−m)·θ for parameters and buffers, `m` at this step of the schedule; then count the step."
         if int(self.step) == 0 and self.total_steps == 1: warn_no_schedule(self)
-        self.averaged.update_parameters(model); self.step += 1
+        self.averaged.update_parameters(model)
+        self.step += 1
     @property
     def module(self) -> nn.Module: return self.averaged.module
 
@@ -94,13 +95,15 @@ def official_scale_factor(width: int, mask_layer: int) -> int:
 
 def init_head_(head: nn.Linear) -> nn.Linear:
     "Initialise a classifier as the official `ClsHead` does: weights normal(0, 0.01), bias 0."
-    nn.init.normal_(head.weight, 0, 0.01); nn.init.zeros_(head.bias)
+    nn.init.normal_(head.weight, 0, 0.01)
+    nn.init.zeros_(head.bias)
     return head
 
 class WithHead(nn.Module):
     "An encoder read through another linear head (its pooled features → `head`): how the mixup heads are evaluated."
     def __init__(self, encoder, head):
-        super().__init__(); self.encoder, self.head = encoder, head
+        super().__init__()
+        self.encoder, self.head = encoder, head
     def forward(self, x): return self.head(self.encoder.forward_pooled(x))
 
 class AutoMix(Method):
@@ -189,7 +192,8 @@ def _features(self: AutoMix, x):
 @patch
 def _scale(self: AutoMix, x, z):
     "The mask's upsampling: `scale_factor` if given; else the official rule (staged ResNets) where it lands on the image size; else image side / feature side where that is a whole number; else the image size itself (nearest)."
-    H, W = x.shape[-2:]; h, w = z.shape[-2:]
+    H, W = x.shape[-2:]
+    h, w = z.shape[-2:]
     if self.scale_factor: return self.scale_factor
     if hasattr(self.encoder_k, "stem"):
         s = official_scale_factor(W, self.mask_layer)
@@ -288,7 +292,8 @@ def momentum_update(self: AutoMix):
     if int(self.step) == 0 and self.total_steps == 1: warn_no_schedule(self)
     m = momentum_schedule(int(self.step), self.total_steps, self.momentum_start, self.momentum_end)
     k, q = self._k_params(), self._q_params()
-    torch._foreach_mul_(k, m); torch._foreach_add_(k, q, alpha=1 - m)
+    torch._foreach_mul_(k, m)
+    torch._foreach_add_(k, q, alpha=1 - m)
     self.step += 1
 
 @patch
@@ -331,16 +336,22 @@ def reference_step(am: AutoMix, x, y) -> dict:
     feats = []
     with torch.no_grad():
         h = am.encoder_k.stem(x)
-        for s in am.encoder_k.stages: h = s(h); feats.append(h)
+        for s in am.encoder_k.stages:
+            h = s(h)
+            feats.append(h)
     z = feats[am.mask_layer]
     s = official_scale_factor(x.shape[-1], am.mask_layer)
     two = lambda lam, idx: (lambda m: torch.cat([1 - m, m], 1))(torch.sigmoid(F.interpolate(am.mix_block.mask_logits(z, lam, idx), scale_factor=s, mode="nearest")))
     mask_mb, mask_bb = two(lam_mb, idx_mb), two(lam_bb, idx_bb).clone().detach()
     if am.mask_adjust > 0 and float(torch.rand(())) < am.mask_adjust:
-        eps = 1e-8; _m = mask_bb[:, 0].clamp(eps, 1 - eps); mu = _m.mean((1, 2))
+        eps = 1e-8
+        _m = mask_bb[:, 0].clamp(eps, 1 - eps)
+        mu = _m.mean((1, 2))
         big, small = mu > lam_mb + eps, mu < lam_mb - eps
-        mask_bb[big, 0] = _m[big] * (lam_mb / mu[big].view(-1, 1, 1)); mask_bb[big, 1] = 1 - mask_bb[big, 0]
-        mask_bb[small, 1] = (1 - _m[small]) * ((1 - lam_mb) / (1 - mu[small].view(-1, 1, 1))); mask_bb[small, 0] = 1 - mask_bb[small, 1]
+        mask_bb[big, 0] = _m[big] * (lam_mb / mu[big].view(-1, 1, 1))
+        mask_bb[big, 1] = 1 - mask_bb[big, 0]
+        mask_bb[small, 1] = (1 - _m[small]) * ((1 - lam_mb) / (1 - mu[small].view(-1, 1, 1)))
+        mask_bb[small, 0] = 1 - mask_bb[small, 1]
     if am.lam_margin >= lam_bb or am.lam_margin >= 1 - lam_bb: mask_bb[:, 0], mask_bb[:, 1] = lam_bb, 1 - lam_bb
     mask = am.mask_weight() * mask_loss(mask_mb[:, 1:], lam_mb, am.mask_loss_margin)
     x_mb = x * mask_mb[:, :1] + x[idx_mb] * mask_mb[:, 1:]
@@ -363,8 +374,11 @@ def reference_momentum_update(am: AutoMix):
 def sample_figure(self: AutoMix, x, y, lams=(0.3, 0.5, 0.7), n: int = 4):
     "Sample, partner, Mix Block masks for `lams` and the mixed images, for `n` pairs (momentum-encoder features)."
     with evaluating(self):
-        n = min(n, len(x)); x = x[: 2 * n]; idx = torch.roll(torch.arange(len(x), device=x.device), 1)
-        z = self.encoder_k.forward_features(x, self.mask_layer); s = self._scale(x, z)
+        n = min(n, len(x))
+        x = x[: 2 * n]
+        idx = torch.roll(torch.arange(len(x), device=x.device), 1)
+        z = self.encoder_k.forward_features(x, self.mask_layer)
+        s = self._scale(x, z)
         masks = [self.mix_block(z, lam, idx, s) for lam in lams]
     rows = []
     for r in range(n):
@@ -379,8 +393,10 @@ def sample_figure(self: AutoMix, x, y, lams=(0.3, 0.5, 0.7), n: int = 4):
 @torch.no_grad()
 def mixes(self: AutoMix, x, lam: float | None = None, index=None):
     "The Mix Block's mixes of `x` as `(weights [N, K, H, W], sources, λs)` with K = 2: λ ~ Beta(α, α) and each sample's partner the one before it unless given (momentum-encoder features, in the encoder's current mode)."
-    z = self.encoder_k.forward_features(x, self.mask_layer); s = self._scale(x, z)
+    z = self.encoder_k.forward_features(x, self.mask_layer)
+    s = self._scale(x, z)
     lam = float(torch.distributions.Beta(self.alpha, self.alpha).sample()) if lam is None else float(lam)
-    own = torch.arange(len(x), device=x.device); partner = torch.roll(own, 1) if index is None else index
+    own = torch.arange(len(x), device=x.device)
+    partner = torch.roll(own, 1) if index is None else index
     m = self.mix_block(z, lam, partner, s)
     return torch.cat([1 - m, m], 1), [own, partner], [lam, 1 - lam]

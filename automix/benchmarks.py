@@ -76,7 +76,8 @@ register_dataset(DatasetSpec(
 @fixture_for('cifar10', 'cifar100')
 def _cifar_fixture(root: Path, name: str):
     "A tiny cifar10/cifar100 in the official layout."
-    d = root / ("cifar-10-batches-py" if name == "cifar10" else "cifar-100-python"); d.mkdir(parents=True, exist_ok=True)
+    d = root / ("cifar-10-batches-py" if name == "cifar10" else "cifar-100-python")
+    d.mkdir(parents=True, exist_ok=True)
     rng, key = np.random.default_rng(0), "labels" if name == "cifar10" else "fine_labels"
     files = [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"] if name == "cifar10" else ["train", "test"]
     for k, f in enumerate(files):
@@ -115,7 +116,8 @@ for _n, _folder, _k in (("cifar10_c", "CIFAR-10-C", 10), ("cifar100_c", "CIFAR-1
 @fixture_for('cifar10_c', 'cifar100_c')
 def _cifar_c_fixture(root: Path, name: str):
     "A tiny cifar10_c/cifar100_c in the official layout."
-    d = root / ("CIFAR-10-C" if name == "cifar10_c" else "CIFAR-100-C"); d.mkdir(parents=True, exist_ok=True)
+    d = root / ("CIFAR-10-C" if name == "cifar10_c" else "CIFAR-100-C")
+    d.mkdir(parents=True, exist_ok=True)
     np.save(d / "labels.npy", np.tile(np.arange(4) % 3, 5).astype(np.int64))      # 4 images per severity
     x = np.zeros((20, 32, 32, 3), np.uint8)
     for s in range(5): x[4 * s: 4 * s + 4] = 10 * (s + 1)                         # severity s+1 has value 10(s+1)
@@ -132,14 +134,17 @@ def build_tiny_imagenet(base: Path, split: str, transform=None) -> FileImageData
         files, labels = [], []
         for w in wnids:
             fs = sorted((base / "train" / w / "images").glob("*.JPEG"))
-            files += fs; labels += [index[w]] * len(fs)
+            files += fs
+            labels += [index[w]] * len(fs)
         return FileImageDataset(files, labels, classes, transform)
     listing = base / "val" / "val_annotations.txt"
     rows, labels, boxes = [], [], []
     for ln, line in read_lines(listing):
         f, w, *box = line.split("\t")
         if w not in index: raise ValueError(f"{listing}:{ln}: unknown wnid {w!r}")
-        rows.append((f"val/images/{f}", ln)); labels.append(index[w]); boxes.append([float(b) for b in box])
+        rows.append((f"val/images/{f}", ln))
+        labels.append(index[w])
+        boxes.append([float(b) for b in box])
     return FileImageDataset(resolve_listed(rows, listing, base), labels, classes, transform, boxes=torch.tensor(boxes))
 
 register_dataset(DatasetSpec(
@@ -156,13 +161,15 @@ register_dataset(DatasetSpec(
 @fixture_for('tiny_imagenet')
 def _tiny_imagenet_fixture(root: Path, name: str):
     "A tiny tiny_imagenet in the official layout."
-    d = root / "tiny-imagenet-200"; wnids = ["n01443537", "n01629819"]
+    d = root / "tiny-imagenet-200"
+    wnids = ["n01443537", "n01629819"]
     (d / "val" / "images").mkdir(parents=True, exist_ok=True)
     (d / "wnids.txt").write_text("\n".join(wnids) + "\n")
     (d / "words.txt").write_text("n01443537\tgoldfish, Carassius auratus\nn01629819\tEuropean fire salamander\n")
     for c, w in enumerate(wnids):
         for k in range(2): write_test_image(d / "train" / w / "images" / f"{w}_{k}.JPEG", (64, 64), grey=(c == 1 and k == 1), seed=k)
-    write_test_image(d / "val/images/val_0.JPEG", (64, 64), grey=True); write_test_image(d / "val/images/val_1.JPEG", (64, 64))
+    write_test_image(d / "val/images/val_0.JPEG", (64, 64), grey=True)
+    write_test_image(d / "val/images/val_1.JPEG", (64, 64))
     (d / "val/val_annotations.txt").write_text(f"val_0.JPEG\t{wnids[1]}\t0\t1\t30\t40\nval_1.JPEG\t{wnids[0]}\t5\t5\t60\t60\n")
 
 # %% ../nbs/03a_benchmarks.ipynb #b56f6f16
@@ -209,7 +216,8 @@ def build_imagenet(base: Path, split: str, transform=None) -> FileImageDataset:
     for d in sorted(p for p in folder.iterdir() if p.is_dir()):
         if d.name not in index: raise DatasetNotFoundError(f"{d}: wnid {d.name!r} has no training folder")
         fs = _images_in(d)
-        files += fs; labels += [index[d.name]] * len(fs)
+        files += fs
+        labels += [index[d.name]] * len(fs)
     return FileImageDataset(files, labels, wnids, transform)
 
 register_dataset(DatasetSpec(
@@ -223,21 +231,27 @@ def make_imagenet_devkit_fixture(root, archive: bool = False) -> Path:
     "A tiny ImageNet with the raw validation folder and a devkit (extracted, or the `.tar.gz`), in the official layout."
     import io, tarfile
     from scipy.io import savemat
-    base = Path(root) / "imagenet"; wnids = ["n01440764", "n01443537"]          # ILSVRC2012_IDs 449 and 1 in the real devkit
+    base = Path(root) / "imagenet"
+    wnids = ["n01440764", "n01443537"]  # ILSVRC2012_IDs 449 and 1 in the real devkit
     for w in wnids:
         for k in range(2): write_test_image(base / "train" / w / f"{w}_{k}.JPEG", seed=k)
     truth = [1, 449, 1]                                                          # val images 1..3
     for k in range(3): write_test_image(base / "val" / f"ILSVRC2012_val_{k + 1:08d}.JPEG", seed=k)
     dt = [("ILSVRC2012_ID", "O"), ("WNID", "O"), ("words", "O"), ("num_children", "O")]
     syn = np.array([(1, "n01443537", "goldfish", 0), (449, "n01440764", "tench", 0), (1001, "n00001740", "entity", 2)], dtype=dt)
-    buf = io.BytesIO(); savemat(buf, {"synsets": syn})
+    buf = io.BytesIO()
+    savemat(buf, {"synsets": syn})
     files = {"data/meta.mat": buf.getvalue(), "data/ILSVRC2012_validation_ground_truth.txt": "\n".join(map(str, truth)).encode() + b"\n"}
     if archive:
         with tarfile.open(base / "ILSVRC2012_devkit_t12.tar.gz", "w:gz") as tar:
             for n, b in files.items():
-                ti = tarfile.TarInfo(f"ILSVRC2012_devkit_t12/{n}"); ti.size = len(b); tar.addfile(ti, io.BytesIO(b))
+                ti = tarfile.TarInfo(f"ILSVRC2012_devkit_t12/{n}")
+                ti.size = len(b)
+                tar.addfile(ti, io.BytesIO(b))
     else:
-        for n, b in files.items(): (base / "ILSVRC2012_devkit_t12" / n).parent.mkdir(parents=True, exist_ok=True); (base / "ILSVRC2012_devkit_t12" / n).write_bytes(b)
+        for n, b in files.items():
+            (base / "ILSVRC2012_devkit_t12" / n).parent.mkdir(parents=True, exist_ok=True)
+            (base / "ILSVRC2012_devkit_t12" / n).write_bytes(b)
     return Path(root)
 
 # %% ../nbs/03a_benchmarks.ipynb #fxb56f6f
@@ -257,7 +271,9 @@ def build_places205(base: Path, split: str, transform=None) -> FileImageDataset:
     rows, labels, names = [], [], {}
     for ln, line in read_lines(listing):
         path, lab = line.rsplit(" ", 1)
-        rows.append((f"{PLACES_IMAGES}/{path}", ln)); labels.append(int(lab)); names[int(lab)] = Path(path).parent.name
+        rows.append((f"{PLACES_IMAGES}/{path}", ln))
+        labels.append(int(lab))
+        names[int(lab)] = Path(path).parent.name
     classes = [names.get(i, str(i)) for i in range(max(names) + 1)]
     return FileImageDataset(resolve_listed(rows, listing, base), labels, classes, transform)
 
@@ -272,7 +288,8 @@ register_dataset(DatasetSpec(
 @fixture_for('places205')
 def _places205_fixture(root: Path, name: str):
     "A tiny places205 in the official layout."
-    d = root / "places205"; (d / "trainvalsplit_places205").mkdir(parents=True, exist_ok=True)
+    d = root / "places205"
+    (d / "trainvalsplit_places205").mkdir(parents=True, exist_ok=True)
     (d / "trainvalsplit_places205/train_places205.csv").write_text("a/abbey/00000001.jpg 0\nb/bakery/00000002.jpg 1\n")
     (d / "trainvalsplit_places205/val_places205.csv").write_text("b/bakery/00000003.jpg 1\n")
     for f in ("a/abbey/00000001.jpg", "b/bakery/00000002.jpg", "b/bakery/00000003.jpg"): write_test_image(d / PLACES_IMAGES / f)

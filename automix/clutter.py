@@ -45,7 +45,8 @@ def render_clutter(glyphs, labels, n: int, seed: int, size: int = 32, scale=(14,
         img = 0.8 * (0.6 * bg + 0.4 * noise)
         paste = lambda glyph, alpha_max, colour: paste_glyph(img, glyph, alpha_max, colour, scale, r)
         j = int(torch.randint(len(glyphs), (), generator=g))             # distractor: a fragment of another digit
-        frag = torch.as_tensor(glyphs[j], dtype=torch.float32).clone(); frag[:, : int(2 + r() * 4)] = 0
+        frag = torch.as_tensor(glyphs[j], dtype=torch.float32).clone()
+        frag[:, : int(2 + r() * 4)] = 0
         paste(frag, 0.45, torch.rand(3, generator=g))
         py, px, a = paste(glyphs[i], 1.0, 0.5 + 0.5 * torch.rand(3, generator=g))
         ms[k, 0, py:py + a.shape[-2], px:px + a.shape[-1]] = a[0]

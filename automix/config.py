@@ -235,7 +235,8 @@ def resolve_config(cfg: TrainConfig | None = None, **overrides) -> TrainConfig:
             raise ConfigError(f"{k} must be in [0, {hi}{']' if closed else ')'}, got {v}" + (" (SGD momentum; the EMA coefficient is momentum_start/momentum_end)" if k == "momentum" else ""))
     if cfg.out_dir is not None and not str(cfg.out_dir).strip(): raise ConfigError("out_dir is empty; give a folder, or leave it out for runs/<dataset>_<method>_s<seed>_<time>")
     if cfg.amp == "fp16" and pick_device(cfg.device).type == "cpu":
-        import warnings; warnings.warn("amp='fp16' on the CPU is very slow (measured ~90x slower than fp32 here); bf16 is the CPU choice", stacklevel=2)
+        import warnings
+        warnings.warn("amp='fp16' on the CPU is very slow (measured ~90x slower than fp32 here); bf16 is the CPU choice", stacklevel=2)
     check_backbone_name(cfg.backbone)
     return cfg
 

@@ -31,14 +31,17 @@ def build_folder(base: Path, split: str, transform=None) -> FileImageDataset:
         fs = images(d)
         if not fs: continue
         if d.name not in classes: raise DatasetNotFoundError(f"{d}: class {d.name!r} has no training images")
-        files += fs; labels += [classes.index(d.name)] * len(fs)
+        files += fs
+        labels += [classes.index(d.name)] * len(fs)
     return FileImageDataset(files, labels, classes, transform)
 
 def build_csv(base: Path, split: str, transform=None) -> FileImageDataset:
     "Images listed in `base/<split>.csv` (`path,label`); label names are sorted over the training list."
     import csv
     def number(l):
-        try: v = float(l); return int(v) if v.is_integer() else v
+        try:
+            v = float(l)
+            return int(v) if v.is_integer() else v
         except ValueError: return None
     def rows(f):
         with open(f, newline="", encoding="utf-8-sig") as fh:             # a UTF-8 byte-order mark is fine
@@ -56,7 +59,8 @@ def build_csv(base: Path, split: str, transform=None) -> FileImageDataset:
     numeric = all(number(l) is not None for _, _, l in train_rows)         # 1 and 1.0 are one class
     key = (lambda l: str(number(l))) if numeric else str
     classes = [key(c) for c in sorted({number(l) if numeric else l for _, _, l in train_rows})]
-    listing = base / f"{split}.csv"; lst = train_rows if split == "train" else rows(listing)
+    listing = base / f"{split}.csv"
+    lst = train_rows if split == "train" else rows(listing)
     for ln, _, l in lst:
         if (numeric and number(l) is None) or key(l) not in classes: raise ValueError(f"{listing}:{ln}: label {l!r} does not occur in train.csv")
     seen = {}
@@ -83,13 +87,17 @@ register_dataset(DatasetSpec(name="csv", build=build_csv, num_classes=0, image_s
 
 def make_image_folder(root, classes=("cat", "dog", "fox"), per_class: int = 4, size: int = 48) -> Path:
     "Write a tiny `folder` dataset (and the same images as a `csv` dataset) under `root`: coloured noise per class."
-    root = Path(root); lines = {"train": [], "test": []}
+    root = Path(root)
+    lines = {"train": [], "test": []}
     for split in ("train", "test"):
         for c, name in enumerate(classes):
             for k in range(per_class):
-                rel = f"{split}/{name}/{k}.png"; (root / rel).parent.mkdir(parents=True, exist_ok=True)
-                arr = np.random.default_rng(k + 10 * c).integers(0, 80, (size, size, 3), dtype=np.uint8); arr[..., c % 3] += 150
-                Image.fromarray(arr).save(root / rel); lines[split].append(f"{rel},{name}")
+                rel = f"{split}/{name}/{k}.png"
+                (root / rel).parent.mkdir(parents=True, exist_ok=True)
+                arr = np.random.default_rng(k + 10 * c).integers(0, 80, (size, size, 3), dtype=np.uint8)
+                arr[..., c % 3] += 150
+                Image.fromarray(arr).save(root / rel)
+                lines[split].append(f"{rel},{name}")
     for split in lines: (root / f"{split}.csv").write_text("path,label\n" + "\n".join(lines[split]) + "\n")
     return root
 
@@ -105,9 +113,11 @@ def show_dataset(name: str, root="data", n: int = 8, figsize=(11, 1.8)):
     idx = torch.linspace(0, len(ds) - 1, n).long().tolist()
     for ax, i in zip(axs, idx):
         im, y = ds[i]
-        ax.imshow(im.permute(1, 2, 0).numpy() if torch.is_tensor(im) else im); ax.axis("off")
+        ax.imshow(im.permute(1, 2, 0).numpy() if torch.is_tensor(im) else im)
+        ax.axis("off")
         ax.set_title(str(ds.classes[y])[:12], fontsize=7)
     counts = np.bincount(np.asarray(ds.targets), minlength=len(ds.classes))
-    axs[-1].bar(range(len(counts)), counts); axs[-1].set_title(f"{name}: images per class", fontsize=8)
+    axs[-1].bar(range(len(counts)), counts)
+    axs[-1].set_title(f"{name}: images per class", fontsize=8)
     fig.tight_layout()
     return fig

@@ -175,7 +175,9 @@ def check_image_files(ds):
     for i in idx:
         p = base.paths[i]
         try:
-            if os.path.getsize(p) == 0: bad.append(f"{p} (empty)"); continue
+            if os.path.getsize(p) == 0:
+                bad.append(f"{p} (empty)")
+                continue
             with Image.open(p): pass
         except Exception as e: bad.append(f"{p} ({'not an image' if 'identify' in str(e) else type(e).__name__})")
     if bad: raise OSError(f"{len(bad)} file(s) are not readable images: {', '.join(bad[:5])}{' …' if len(bad) > 5 else ''}")
@@ -224,7 +226,8 @@ class SeededItems(Dataset):
     def __len__(self): return len(self.ds)
     def __getitem__(self, item):
         i, seed = item
-        torch.manual_seed(seed); random.seed(seed)
+        torch.manual_seed(seed)
+        random.seed(seed)
         return self.ds[i]
 
 def auto_workers(ds, local_world: int = 1, cap: int = 8) -> int:

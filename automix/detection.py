@@ -78,7 +78,8 @@ SMALL_IMAGES = dict(rpn_pre_nms_top_n_train=300, rpn_post_nms_top_n_train=150, r
 
 def backbone_file(path) -> Path:
     "The exported `model.safetensors` of a run folder (or the file itself)."
-    p = Path(path); p = p / "model.safetensors" if p.is_dir() else p
+    p = Path(path)
+    p = p / "model.safetensors" if p.is_dir() else p
     if not p.is_file(): raise FileNotFoundError(f"no exported model at {p}: a finished run folder holds model.safetensors (automix-train writes it at the end)")
     return p
 
@@ -219,7 +220,9 @@ def coco(root, split: str) -> DetectionSet:
         raise DatasetNotFoundError(f"COCO {sub} not found: missing {ann if not ann.is_file() else Path(root) / sub}; expected {COCO_LAYOUT}")
     import contextlib, io
     with contextlib.redirect_stdout(io.StringIO()): ds = CocoDetection(str(Path(root) / sub), str(ann))   # pycocotools' chatter
-    cats = sorted(ds.coco.cats); names = [ds.coco.cats[c]["name"] for c in cats]; label = {c: i + 1 for i, c in enumerate(cats)}
+    cats = sorted(ds.coco.cats)
+    names = [ds.coco.cats[c]["name"] for c in cats]
+    label = {c: i + 1 for i, c in enumerate(cats)}
     def load(i):
         img, anns = ds[i]
         anns = [a for a in anns if a["bbox"][2] > 0 and a["bbox"][3] > 0 and not (split == "train" and a.get("iscrowd", 0))]   # crowds: ignored in testing, not trained on
@@ -256,13 +259,16 @@ def make_voc_fixture(root, per_split: int = 3) -> Path:
 
 def make_coco_fixture(root, per_split: int = 3) -> Path:
     "A tiny COCO 2017 in the official layout: annotations/instances_{train,val}2017.json, train2017/, val2017/; non-contiguous category ids and one crowd region."
-    root = Path(root); (root / "annotations").mkdir(parents=True, exist_ok=True)
+    root = Path(root)
+    (root / "annotations").mkdir(parents=True, exist_ok=True)
     cats = [dict(id=1, name="person"), dict(id=3, name="car"), dict(id=18, name="dog")]
     for sub in ("train2017", "val2017"):
         images, anns = [], []
         for i in range(per_split):
-            iid = 1000 * (sub == "val2017") + i + 1; fn = f"{iid:012d}.jpg"
-            _jpeg(root / sub / fn, iid); images.append(dict(id=iid, file_name=fn, width=64, height=48))
+            iid = 1000 * (sub == "val2017") + i + 1
+            fn = f"{iid:012d}.jpg"
+            _jpeg(root / sub / fn, iid)
+            images.append(dict(id=iid, file_name=fn, width=64, height=48))
             anns.append(dict(id=10 * iid, image_id=iid, category_id=cats[i % 3]["id"], bbox=[4, 5, 20, 30], area=600, iscrowd=0))
             anns.append(dict(id=10 * iid + 1, image_id=iid, category_id=18, bbox=[30, 8, 25, 30], area=750, iscrowd=int(i == 0)))
         (root / "annotations" / f"instances_{sub}.json").write_text(json.dumps(dict(images=images, annotations=anns, categories=cats)))
@@ -273,12 +279,14 @@ def render_det(glyphs, labels, n: int, seed: int, size: int = 64, per_image=(1, 
     """`n` images `[3, size, size]` of `digits_clutter`'s kind — photographic clutter, faint fragments of other digits —
     each holding 1–3 whole digits at random places and sizes, with their boxes (the glyph's ink: opacity > 0.1) and classes."""
     from automix.clutter import _photo_bank, paste_glyph
-    g = torch.Generator().manual_seed(seed); photos = _photo_bank()
+    g = torch.Generator().manual_seed(seed)
+    photos = _photo_bank()
     r = lambda: float(torch.rand((), generator=g))
     xs, targets = torch.empty(n, 3, size, size), []
     for k in range(n):
         ph = photos[int(torch.randint(len(photos), (), generator=g))]
-        c = int(size * (1 + 2 * r())); y0, x0 = int(r() * (ph.shape[1] - c)), int(r() * (ph.shape[2] - c))
+        c = int(size * (1 + 2 * r()))
+        y0, x0 = int(r() * (ph.shape[1] - c)), int(r() * (ph.shape[2] - c))
         bg = F.interpolate(ph[None, :, y0:y0 + c, x0:x0 + c], size=(size, size), mode="area")[0]
         noise = F.interpolate(torch.rand(1, 3, 4, 4, generator=g), size=(size, size), mode="bilinear", align_corners=False)[0]
         img = 0.8 * (0.6 * bg + 0.4 * noise)
@@ -289,12 +297,15 @@ def render_det(glyphs, labels, n: int, seed: int, size: int = 64, per_image=(1, 
             return [px + int(xs_.min()), py + int(ys.min()), px + int(xs_.max()) + 1, py + int(ys.max()) + 1]
         for _ in range(fragments):                                          # clutter: fragments of other digits, not objects
             frag = torch.as_tensor(glyphs[int(torch.randint(len(glyphs), (), generator=g))], dtype=torch.float32).clone()
-            frag[:, : int(2 + r() * 4)] = 0; paste(frag, 0.45, torch.rand(3, generator=g))
+            frag[:, : int(2 + r() * 4)] = 0
+            paste(frag, 0.45, torch.rand(3, generator=g))
         boxes, cls = [], []
         for _ in range(int(torch.randint(per_image[0], per_image[1] + 1, (), generator=g))):
             i = int(torch.randint(len(glyphs), (), generator=g))
-            boxes.append(paste(glyphs[i], 1.0, 0.5 + 0.5 * torch.rand(3, generator=g))); cls.append(int(labels[i]) + 1)
-        xs[k] = img.clamp(0, 1); targets.append(_target(boxes, cls))
+            boxes.append(paste(glyphs[i], 1.0, 0.5 + 0.5 * torch.rand(3, generator=g)))
+            cls.append(int(labels[i]) + 1)
+        xs[k] = img.clamp(0, 1)
+        targets.append(_target(boxes, cls))
     return xs, targets
 
 def digits_clutter_det(split: str, n_train: int = 600, n_test: int = 200, seed: int = 0) -> DetectionSet:
@@ -317,7 +328,8 @@ def detection_set(name: str, root, split: str) -> DetectionSet:
 def draw_boxes(ax, x, target=None, pred=None, classes=None, score_min: float = 0.5):
     "Image `x` on `ax` with its true boxes (green) and the predictions scoring ≥ `score_min` (red, with class and score)."
     from matplotlib.patches import Rectangle
-    ax.imshow(x.permute(1, 2, 0).clamp(0, 1).numpy()); ax.axis("off")
+    ax.imshow(x.permute(1, 2, 0).clamp(0, 1).numpy())
+    ax.axis("off")
     name = lambda l: classes[int(l) - 1] if classes else str(int(l))
     for b in (target["boxes"] if target else []):
         ax.add_patch(Rectangle((b[0], b[1]), b[2] - b[0], b[3] - b[1], fill=False, color="lime", lw=1))
@@ -332,9 +344,11 @@ def collate(batch): return tuple(zip(*batch))
 @torch.no_grad()
 def evaluate_detector(model, ds, batch_size: int = 8, device="cpu") -> dict:
     "Box AP of `model` on `ds` (`detection_scores`)."
-    model.eval(); preds, targets = [], []
+    model.eval()
+    preds, targets = [], []
     for xs, ts in torch.utils.data.DataLoader(ds, batch_size, collate_fn=collate):
-        preds += model([x.to(device) for x in xs]); targets += ts
+        preds += model([x.to(device) for x in xs])
+        targets += ts
     return detection_scores(preds, targets)
 
 def finetune_detector(model, train_ds, test_ds, epochs: int = 12, batch_size: int = 8, lr: float = 0.02, weight_decay: float = 1e-4,
@@ -348,10 +362,13 @@ def finetune_detector(model, train_ds, test_ds, epochs: int = 12, batch_size: in
     from automix.runs import save_checkpoint, load_checkpoint
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.SGD(params, lr=lr, momentum=0.9, weight_decay=weight_decay)
-    model.to(device); rows, start = [], 0
+    model.to(device)
+    rows, start = [], 0
     if out is not None and (Path(out) / "last.pt").is_file():
         state = load_checkpoint(Path(out) / "last.pt")
-        model.load_state_dict(state["model"]); opt.load_state_dict(state["optimizer"]); rows, start = state["rows"], state["epoch"]
+        model.load_state_dict(state["model"])
+        opt.load_state_dict(state["optimizer"])
+        rows, start = state["rows"], state["epoch"]
         if log: log(f"resumed after epoch {start}")
     steps = len(train_ds) // batch_size if len(train_ds) > batch_size else 1
     total = epochs * steps
@@ -359,7 +376,8 @@ def finetune_detector(model, train_ds, test_ds, epochs: int = 12, batch_size: in
         torch.manual_seed(seed * 1_000 + epoch)                     # the RPN's and RoI heads' sampling
         dl = torch.utils.data.DataLoader(train_ds, batch_size, shuffle=True, collate_fn=collate, drop_last=len(train_ds) > batch_size,
                                          generator=torch.Generator().manual_seed(seed * 1_000 + epoch))
-        model.train(); t0, sums = time.time(), {}
+        model.train()
+        t0, sums = time.time(), {}
         for k, (xs, ts) in enumerate(dl):
             it = epoch * steps + k
             for g in opt.param_groups:
@@ -367,7 +385,9 @@ def finetune_detector(model, train_ds, test_ds, epochs: int = 12, batch_size: in
             losses = model([x.to(device) for x in xs], [{k: v.to(device) for k, v in t.items()} for t in ts])
             loss = sum(losses.values())
             if not torch.isfinite(loss): raise FloatingPointError(f"non-finite detection loss at epoch {epoch + 1}: { {k: float(v) for k, v in losses.items()} }")
-            opt.zero_grad(); loss.backward(); opt.step()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
             for name, v in losses.items(): sums[name] = sums.get(name, 0.0) + float(v.detach())
         row = dict(epoch=epoch + 1, **{f"train_{k}": v / steps for k, v in sums.items()}, **evaluate_detector(model, test_ds, device=device),
                    epoch_time_s=time.time() - t0)
@@ -400,7 +420,8 @@ def run_detection(run_dir=None, dataset: str = "digits_clutter_det", data_root="
         cfg["backbone"] = "{}:{}".format(*backbone_weights(run_dir)[:2])
         cfg["backbone_sha256"] = hashlib.sha256(backbone_file(run_dir).read_bytes()).hexdigest()[:16]   # a resume from another file is refused
     name = Path(run_dir).name if run_dir is not None else f"random_{arch}"
-    out = Path(out_dir or f"runs/det_{dataset}_{name}_s{seed}"); out.mkdir(parents=True, exist_ok=True)
+    out = Path(out_dir or f"runs/det_{dataset}_{name}_s{seed}")
+    out.mkdir(parents=True, exist_ok=True)
     saved = out / "config.json"
     if saved.is_file() and json.loads(saved.read_text()) != cfg:
         raise ValueError(f"{out} holds another detection run ({saved}); choose another out_dir")
@@ -416,7 +437,8 @@ def run_detection(run_dir=None, dataset: str = "digits_clutter_det", data_root="
                    backbone_sha256=cfg.get("backbone_sha256"),
                    out_dir=str(out))
     (out / "summary.json").write_text(json.dumps(summary, indent=1))
-    torch.save(det.state_dict(), out / "detector.pt.tmp"); (out / "detector.pt.tmp").replace(out / "detector.pt")
+    torch.save(det.state_dict(), out / "detector.pt.tmp")
+    (out / "detector.pt.tmp").replace(out / "detector.pt")
     return summary
 
 # %% ../nbs/10_detection.ipynb #det00027
@@ -429,10 +451,15 @@ def main(argv=None):
     ap.add_argument("--arch", help="a random backbone instead (e.g. narrow_resnet10, tv:resnet50): the reference a transfer must beat")
     ap.add_argument("--dataset", default="digits_clutter_det", choices=list(DETECTION_SETS))
     ap.add_argument("--data_root", default="data", help="folder holding VOCdevkit/ (voc) or annotations/, train2017/, val2017/ (coco)")
-    ap.add_argument("--out_dir"); ap.add_argument("--epochs", type=int, default=8); ap.add_argument("--batch_size", type=int, default=16)
-    ap.add_argument("--lr", type=float, default=0.02); ap.add_argument("--min_size", type=int); ap.add_argument("--max_size", type=int)
+    ap.add_argument("--out_dir")
+    ap.add_argument("--epochs", type=int, default=8)
+    ap.add_argument("--batch_size", type=int, default=16)
+    ap.add_argument("--lr", type=float, default=0.02)
+    ap.add_argument("--min_size", type=int)
+    ap.add_argument("--max_size", type=int)
     ap.add_argument("--trainable", type=int, help="backbone stages trained (default: 3 for VOC/COCO, all for the embedded task)")
-    ap.add_argument("--bn", default="frozen", choices=["frozen", "train"]); ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--bn", default="frozen", choices=["frozen", "train"])
+    ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--device", default="cpu")
     a = ap.parse_args(argv)
     try: s = run_detection(**vars(a))

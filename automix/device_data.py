@@ -21,7 +21,8 @@ def device_augmentation(transform) -> dict:
     out = dict(pad=0, flip=0.0, scale=False, mean=None, std=None)
     for s in steps:
         if isinstance(s, T.RandomCrop) and s.padding_mode == "constant" and not s.pad_if_needed:
-            p = s.padding; p = p[0] if isinstance(p, (list, tuple)) and len(set(p)) == 1 else p
+            p = s.padding
+            p = p[0] if isinstance(p, (list, tuple)) and len(set(p)) == 1 else p
             if not isinstance(p, int) or (s.fill not in (0, None) and s.fill != {}): raise ValueError(f"only an even zero padding runs on the device: {s}")
             out["pad"] = p
         elif isinstance(s, T.RandomHorizontalFlip): out["flip"] = float(s.p)
@@ -53,7 +54,8 @@ class DeviceLoader:
         self.aug, self.batch_size, self.train, self.drop_last, self.device = aug, batch_size, train, drop_last, torch.device(device)
         self.dataset, self.num_workers = ds, 0
         mean, std = aug["mean"] or [0.0], aug["std"] or [1.0]
-        self.mean = torch.tensor(mean, device=device).view(1, -1, 1, 1); self.std = torch.tensor(std, device=device).view(1, -1, 1, 1)
+        self.mean = torch.tensor(mean, device=device).view(1, -1, 1, 1)
+        self.std = torch.tensor(std, device=device).view(1, -1, 1, 1)
         self.gen = torch.Generator().manual_seed(0)
     def set_epoch(self, seed: int): self.gen.manual_seed(seed)
     def __len__(self):

@@ -33,7 +33,9 @@ class DistEnv:
         "Join the process group (nccl on CUDA, gloo otherwise); one GPU per local rank."
         if self.world == 1: return device
         import torch.distributed as td
-        if device.type == "cuda": device = torch.device("cuda", self.local_rank); torch.cuda.set_device(device)
+        if device.type == "cuda":
+            device = torch.device("cuda", self.local_rank)
+            torch.cuda.set_device(device)
         backend = "nccl" if device.type == "cuda" else "gloo"
         if td.is_initialized(): return device
         e = os.environ
@@ -61,12 +63,16 @@ class DistEnv:
 
     def broadcast_path(self, p: Path) -> Path:
         if self.world == 1: return p
-        obj = [str(p)]; torch.distributed.broadcast_object_list(obj, 0); return Path(obj[0])
+        obj = [str(p)]
+        torch.distributed.broadcast_object_list(obj, 0)
+        return Path(obj[0])
 
     def mean_dict(self, sums: dict, device) -> dict:
         if self.world == 1: return sums
-        keys = sorted(sums); t = torch.tensor([sums[k] for k in keys], dtype=torch.float64, device=device)
-        torch.distributed.all_reduce(t); return dict(zip(keys, (t / self.world).tolist()))
+        keys = sorted(sums)
+        t = torch.tensor([sums[k] for k in keys], dtype=torch.float64, device=device)
+        torch.distributed.all_reduce(t)
+        return dict(zip(keys, (t / self.world).tolist()))
 
     def sync_buffers(self, module):
         "Give every rank rank 0's buffers (batch-norm statistics, step counters), so the ranks' networks agree exactly."

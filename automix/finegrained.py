@@ -45,18 +45,22 @@ register_dataset(DatasetSpec(
 # %% ../nbs/03b_finegrained.ipynb #60140b0d
 def make_cub_fixture(root, n_classes: int = 3, per_class: int = 2, size: int = 40) -> Path:
     "Write a tiny CUB-200-2011 in the official layout under `root` (for tests and examples)."
-    base = Path(root) / "CUB_200_2011"; rng = np.random.default_rng(0)
+    base = Path(root) / "CUB_200_2011"
+    rng = np.random.default_rng(0)
     lines = {k: [] for k in ("images", "labels", "split", "boxes")}
     classes = [f"{c+1:03d}.Bird_{c}" for c in range(n_classes)]
     i = 0
     for c, cname in enumerate(classes):
         (base / "images" / cname).mkdir(parents=True, exist_ok=True)
         for k in range(per_class):
-            i += 1; rel = f"{cname}/img_{i}.jpg"
+            i += 1
+            rel = f"{cname}/img_{i}.jpg"
             arr = rng.integers(0, 255, (size, size + 8, 3), dtype=np.uint8)
             Image.fromarray(arr if i % 4 else arr[..., 0]).save(base / "images" / rel)
-            lines["images"].append(f"{i} {rel}"); lines["labels"].append(f"{i} {c+1}")
-            lines["split"].append(f"{i} {int(k % 2 == 0)}"); lines["boxes"].append(f"{i} {i}.0 2.0 10.5 20.0")
+            lines["images"].append(f"{i} {rel}")
+            lines["labels"].append(f"{i} {c+1}")
+            lines["split"].append(f"{i} {int(k % 2 == 0)}")
+            lines["boxes"].append(f"{i} {i}.0 2.0 10.5 20.0")
     for key, fname in [("images", "images.txt"), ("labels", "image_class_labels.txt"),
                        ("split", "train_test_split.txt"), ("boxes", "bounding_boxes.txt")]:
         (base / fname).write_text("\n".join(lines[key]) + "\n")
@@ -78,7 +82,9 @@ def build_aircraft(base: Path, split: str, transform=None) -> FileImageDataset:
     for ln, line in read_lines(listing):
         i, name = line.split(" ", 1)
         if name not in index: raise ValueError(f"{listing}:{ln}: variant {name!r} is not in variants.txt")
-        rows.append((f"images/{i}.jpg", ln)); labels.append(index[name]); ids.append(i)
+        rows.append((f"images/{i}.jpg", ln))
+        labels.append(index[name])
+        ids.append(i)
     boxes = {l.split()[0]: [float(v) for v in l.split()[1:]] for _, l in read_lines(d / "images_box.txt")}
     return FileImageDataset(resolve_listed(rows, listing, d), labels, classes, transform,
                             boxes=torch.tensor([boxes[i] for i in ids]).reshape(-1, 4), crop_bottom=20)
@@ -131,7 +137,8 @@ register_dataset(DatasetSpec(
 def _cars_fixture(root: Path, name: str):
     "A tiny cars in the official layout."
     from scipy.io import savemat
-    d = root / "stanford_cars"; (d / "devkit").mkdir(parents=True, exist_ok=True)
+    d = root / "stanford_cars"
+    (d / "devkit").mkdir(parents=True, exist_ok=True)
     dt = [(f, "O") for f in ("bbox_x1", "bbox_y1", "bbox_x2", "bbox_y2", "class", "fname")]
     def annos(items): return np.array([(1, 2, 30, 20, c, f) for c, f in items], dtype=dt)
     savemat(d / "devkit/cars_meta.mat", {"class_names": np.array(["AM General Hummer SUV 2000", "Acura RL Sedan 2012"], dtype=object)})
@@ -166,11 +173,13 @@ for _y, _k in ((2017, 5089), (2018, 8142)):
 @fixture_for('inat2017', 'inat2018')
 def _inat_fixture(root: Path, name: str):
     "A tiny inat2017/inat2018 in the official layout."
-    y = name[-4:]; d = root / name
+    y = name[-4:]
+    d = root / name
     cats = [{"id": 7, "name": "Aves"}, {"id": 3, "name": "Fungi"}]
     for split, ims in (("train", [("train_val_images/Aves/a.jpg", 7), ("train_val_images/Fungi/b.jpg", 3)]),
                        ("val", [("train_val_images/Fungi/c.jpg", 3)])):
         js = {"images": [{"id": k, "file_name": f} for k, (f, _) in enumerate(ims)],
               "annotations": [{"image_id": k, "category_id": c} for k, (_, c) in enumerate(ims)], "categories": cats}
-        d.mkdir(parents=True, exist_ok=True); (d / f"{split}{y}.json").write_text(json.dumps(js))
+        d.mkdir(parents=True, exist_ok=True)
+        (d / f"{split}{y}.json").write_text(json.dumps(js))
         for f, _ in ims: write_test_image(d / f)

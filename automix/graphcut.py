@@ -28,14 +28,16 @@ def _edge_diff(img, B):
 def graphcut_mask(s1, s2, d1, d2, lam, beta=1.2, gamma=0.5, eta=0.2, n_labels=3):
     "Partner share per block (values in {0, 1/(L−1), …, 1}) minimising saliency, prior and smoothness costs."
     gco = optional("gco", "graphcut", "the graph cut of PuzzleMix and Co-Mixup")
-    B = s1.shape[0]; scale = 1000.0 * B * B
+    B = s1.shape[0]
+    scale = 1000.0 * B * B
     shares = np.linspace(0, 1, n_labels)
     p = np.array([math.comb(n_labels - 1, k) * (1 - lam) ** k * lam ** (n_labels - 1 - k) for k in range(n_labels)])
     prior = eta * -np.log(p + 1e-8) / (B * B)
     unary = np.stack([-(1 - m) * s1 - m * s2 + prior[k] for k, m in enumerate(shares)], -1)
     pair = np.array([[(i - j) ** 2 for j in range(n_labels)] for i in range(n_labels)], dtype=np.int32)  # × edge weight
     b = beta / (16 * B) / (n_labels - 1) ** 2            # the original's normalisation of β; (Δshare)² = (Δlabel)²/(L−1)²
-    cv = b + b * gamma * (d1[0] + d2[0]) / 2; ch = b + b * gamma * (d1[1] + d2[1]) / 2
+    cv = b + b * gamma * (d1[0] + d2[0]) / 2
+    ch = b + b * gamma * (d1[1] + d2[1]) / 2
     lab = gco.cut_grid_graph((scale * unary).astype(np.int32), pair,
                              (scale * cv).astype(np.int32), (scale * ch).astype(np.int32), algorithm="swap")
     return shares[lab.reshape(B, B)]
@@ -49,17 +51,20 @@ def transport_plan(sal, shown, eps: float = 0.8):
     cost = eps * dist - sal[:, None] * shown[None, :]
     win = np.zeros_like(cost)
     for _ in range(B):
-        plan = np.zeros_like(cost); plan[np.arange(len(cost)), cost.argmin(1)] = 1       # each source picks a target
+        plan = np.zeros_like(cost)
+        plan[np.arange(len(cost)), cost.argmin(1)] = 1  # each source picks a target
         fight = np.where(plan > 0, cost, np.inf)
         winners = fight.argmin(0)                                                         # each target keeps its cheapest
-        win = np.zeros_like(cost); taken = np.isfinite(fight.min(0))
+        win = np.zeros_like(cost)
+        taken = np.isfinite(fight.min(0))
         win[winners[taken], np.nonzero(taken)[0]] = 1
         cost = cost + (plan - win)                                                        # losers pay and try again
     return win
 
 def transport_blocks(img, plan, B):
     "Move the blocks of `img [C, H, W]` by `plan`; targets nobody claimed keep their content."
-    C, H, W = img.shape; h, w = H // B, W // B
+    C, H, W = img.shape
+    h, w = H // B, W // B
     blocks = img[:, :h * B, :w * B].reshape(C, B, h, B, w).permute(1, 3, 0, 2, 4).reshape(B * B, C, h, w)
     src = torch.as_tensor(plan, dtype=img.dtype, device=img.device)
     claimed = src.sum(0) > 0
@@ -98,7 +103,8 @@ class PuzzleMix(Mixer):
                 a = transport_blocks(a, transport_plan(sal[i].ravel(), (m < 1).ravel().astype(float), self.t_eps), B)
                 b = transport_blocks(b, transport_plan(sal[j].ravel(), (m > 0).ravel().astype(float), self.t_eps), B)
             mk = F.interpolate(torch.as_tensor(m, dtype=x.dtype, device=x.device)[None, None], size=(H, W), mode="nearest")[0]
-            masks.append(mk); outs.append(a * (1 - mk) + b * mk)
+            masks.append(mk)
+            outs.append(a * (1 - mk) + b * mk)
         m = torch.stack(masks)
         return MixOutput(torch.stack(outs), y, y[index], index, 1 - m.mean((1, 2, 3)), mask=m)
 
@@ -142,7 +148,9 @@ def _break_ties(z):
     for j1 in range(len(used)):
         for j2 in range(j1 + 1, len(used)):
             nz = torch.nonzero(used[j1]).flatten()
-            if torch.equal(used[j1], used[j2]) and len(nz) > 1: add[j1, nz[0]] = 1; add[j2, nz[1]] = 1
+            if torch.equal(used[j1], used[j2]) and len(nz) > 1:
+                add[j1, nz[0]] = 1
+                add[j2, nz[1]] = 1
     return add
 
 # %% ../nbs/00a_graphcut.ipynb #14bf9236
@@ -151,7 +159,8 @@ def comix_labels(cost, A=None, beta: float = 0.32, gamma: float = 1.0, eta: floa
     "Co-Mixup's labelling `[m, B, B, m]` of `m` outputs over `m` inputs with costs `cost [m, B, B]` (−saliency)."
     m, B, _ = cost.shape
     A = torch.eye(m) if A is None else A.float()
-    n2 = B * B; thres, beta, gamma, eta = thres * n2, beta / n2, gamma / n2, eta / n2
+    n2 = B * B
+    thres, beta, gamma, eta = thres * n2, beta / n2, gamma / n2, eta / n2
     prior = torch.distributions.Dirichlet(torch.full((m,), float(prior_alpha))).sample()
     cost = cost.float() - eta * torch.log(prior + 1e-8)[:, None, None]
     z = F.one_hot(torch.randint(m, (m, B, B)), m).float()

@@ -25,7 +25,8 @@ def predict(model, loader, device="cpu", transform=None):
         for x, y in loader:
             x = x.to(device)
             if transform is not None: x = transform(x)
-            outs.append(model(x).float().cpu()); ys.append(torch.as_tensor(y))
+            outs.append(model(x).float().cpu())
+            ys.append(torch.as_tensor(y))
     return torch.cat(outs), torch.cat(ys)
 
 def topk_accuracy(logits, y, ks=(1, 5)) -> dict:
@@ -74,11 +75,13 @@ def _jpeg(x, quality: int):
     return torch.stack(out)
 
 def _motion(x, k):
-    k = max(1, int(k)); w = torch.zeros(x.shape[1], 1, 1, k) + 1 / k
+    k = max(1, int(k))
+    w = torch.zeros(x.shape[1], 1, 1, k) + 1 / k
     return F.conv2d(F.pad(x, [k // 2, k - 1 - k // 2, 0, 0], mode="replicate"), w, groups=x.shape[1])
 
 def _zoom(x, z):
-    H, W = x.shape[-2:]; h, w = int(H / z), int(W / z)
+    H, W = x.shape[-2:]
+    h, w = int(H / z), int(W / z)
     zoomed = F.interpolate(x[..., (H - h) // 2:(H - h) // 2 + h, (W - w) // 2:(W - w) // 2 + w], size=(H, W), mode="bilinear", align_corners=False)
     return (x + zoomed) / 2
 
@@ -109,10 +112,12 @@ def corrupt(x, name: str, severity: int, seed: int = 0):
     if name == "gaussian_noise": y = x + c * torch.randn(x.shape, generator=g)
     elif name == "shot_noise": y = torch.poisson(x * c, generator=g) / c
     elif name == "impulse_noise":
-        r = torch.rand(x.shape, generator=g); y = torch.where(r < c / 2, 0.0, torch.where(r > 1 - c / 2, 1.0, x))
+        r = torch.rand(x.shape, generator=g)
+        y = torch.where(r < c / 2, 0.0, torch.where(r > 1 - c / 2, 1.0, x))
     elif name == "defocus_blur": y = _blur(x, 2 * c + 1)
     elif name == "glass_blur":
-        H, W = x.shape[-2:]; idx = torch.arange(H * W).reshape(H, W)
+        H, W = x.shape[-2:]
+        idx = torch.arange(H * W).reshape(H, W)
         d = torch.randint(-c, c + 1, (2, H, W), generator=g)
         src = (idx // W + d[0]).clamp(0, H - 1) * W + (idx % W + d[1]).clamp(0, W - 1)
         y = _blur(x.flatten(2)[..., src.flatten()].reshape(x.shape), 3)
@@ -123,9 +128,12 @@ def corrupt(x, name: str, severity: int, seed: int = 0):
         y = torch.maximum(x * (1 - c / 2) + c / 2 * x.mean(1, keepdim=True), _motion(flakes, 3) * 3)
     elif name == "frost": y = (1 - c) * x + c * (0.6 + 0.4 * _lowfreq(x.shape, 2, g))
     elif name == "fog":
-        m = x.amax((1, 2, 3), keepdim=True); y = (x + c * 1.5 * _lowfreq(x.shape, 4, g)) * m / (m + c)
+        m = x.amax((1, 2, 3), keepdim=True)
+        y = (x + c * 1.5 * _lowfreq(x.shape, 4, g)) * m / (m + c)
     elif name == "brightness": y = x + c
-    elif name == "contrast": m = x.mean((1, 2, 3), keepdim=True); y = (x - m) * c + m
+    elif name == "contrast":
+        m = x.mean((1, 2, 3), keepdim=True)
+        y = (x - m) * c + m
     elif name == "elastic_transform": y = _elastic(x, c, g)
     elif name == "pixelate": y = _pixelate(x, c)
     else: y = _jpeg(x.clamp(0, 1), c)
@@ -210,7 +218,8 @@ def cam_box(cam, threshold: float):
 
 def box_iou(a, b) -> float:
     "IoU of two boxes `[x0, y0, x1, y1]`."
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0])); iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
     inter = ix * iy
     union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
     return inter / union if union > 0 else 0.0
@@ -245,7 +254,8 @@ def load_method(run_dir, checkpoint: str = "last.pt"):
     from automix.trainer import build_method
     from automix.runs import load_state, load_checkpoint
     from automix.models import create_model
-    run_dir = Path(run_dir); ck_path = run_dir / checkpoint
+    run_dir = Path(run_dir)
+    ck_path = run_dir / checkpoint
     if not ck_path.is_file(): raise FileNotFoundError(f"no checkpoint in {run_dir} (expected last.pt, written by the trainer)")
     ck = load_checkpoint(ck_path)
     if not isinstance(ck, dict) or "method" not in ck or "config" not in ck:
@@ -304,7 +314,8 @@ def find_runs(spec) -> list[Path]:
 
 def test_transform_box(box, size, resize: int, crop: int):
     "Map a box `[x0, y0, x1, y1]` of an image of `size` (w, h) through resize-shorter-side-to-`resize` and centre crop `crop`."
-    w, h = size; s = resize / min(w, h)
+    w, h = size
+    s = resize / min(w, h)
     nw, nh = round(w * s), round(h * s)
     ox, oy = int(round((nw - crop) / 2.0)), int(round((nh - crop) / 2.0))
     b = [box[0] * s - ox, box[1] * s - oy, box[2] * s - ox, box[3] * s - oy]

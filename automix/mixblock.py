@@ -24,7 +24,9 @@ def attention_dims(in_channels: int, reduction: int, lam_concat: bool, upsample:
 
 def small_init(*convs):
     "N(0, 0.01) weights and zero biases, as the official Mix Blocks start."
-    for conv in convs: nn.init.normal_(conv.weight, 0, 0.01); nn.init.zeros_(conv.bias)
+    for conv in convs:
+        nn.init.normal_(conv.weight, 0, 0.01)
+        nn.init.zeros_(conv.bias)
 
 class MixBlock(nn.Module):
     "AutoMix's Mix Block: `mb(z, lam, index, scale_factor)` → partner-weight mask `[N, 1, h·s, w·s]` in (0, 1)."

@@ -49,7 +49,8 @@ def mixer_gallery(x, methods=None, model=None, seed: int = 0, size: float = 1.3)
     "A grid: one row per method, mixing each `x[i]` with `x[i-1]`, titled with λ (Co-Mixup: input:share); returns the figure."
     import matplotlib.pyplot as plt
     methods = methods or sorted(MIXERS)
-    y = torch.arange(len(x)); idx = torch.roll(y, 1)
+    y = torch.arange(len(x))
+    idx = torch.roll(y, 1)
     fig, axs = plt.subplots(len(methods), len(x), figsize=(size * len(x) * x.shape[-1] / x.shape[-2], size * len(methods)), squeeze=False)
     for r, name in enumerate(methods):
         torch.manual_seed(seed)
@@ -57,7 +58,10 @@ def mixer_gallery(x, methods=None, model=None, seed: int = 0, size: float = 1.3)
         out = mx(x, y, model=model, lam=0.6, index=idx)
         lams = torch.as_tensor(out.lam).expand(len(x))
         for c in range(len(x)):
-            ax = axs[r, c]; ax.imshow(as_image(out.x[c])); ax.set_xticks([]); ax.set_yticks([])
+            ax = axs[r, c]
+            ax.imshow(as_image(out.x[c]))
+            ax.set_xticks([])
+            ax.set_yticks([])
             if out.weights is None: ax.set_title(f"λ={float(lams[c]):.2f}", fontsize=7)
             else: ax.set_title(share_title(out.weights[c]), fontsize=6)     # many sources: the largest shares
             if c == 0: ax.set_ylabel(name, fontsize=8)

@@ -174,7 +174,8 @@ class ManifoldMix(Mixer):
 # %% ../nbs/00_mixing.ipynb #4674cb35
 def fmix_mask(lam: float, H: int, W: int, decay_power: float = 3.0):
     "Binary `[H, W]` mask with exactly ⌈λHW⌉ ones (the sample's own pixels), from 1/f^δ noise."
-    fy = torch.fft.fftfreq(H)[:, None]; fx = torch.fft.rfftfreq(W)[None, :]
+    fy = torch.fft.fftfreq(H)[:, None]
+    fx = torch.fft.rfftfreq(W)[None, :]
     freq = torch.sqrt(fx**2 + fy**2).clamp(min=1.0 / max(H, W))
     spec = torch.randn(H, W // 2 + 1, 2)
     spec = torch.complex(spec[..., 0], spec[..., 1]) / freq**decay_power
@@ -188,7 +189,8 @@ class FMix(Mixer):
     "FMix: a binary low-frequency mask with exactly ⌈λHW⌉ own pixels."
     name = "fmix"
     def __init__(self, alpha: float = 1.0, decay_power: float = 3.0):
-        super().__init__(alpha); self.decay_power = decay_power
+        super().__init__(alpha)
+        self.decay_power = decay_power
     def mix(self, x, y, index, lam, model=None):
         own = fmix_mask(lam, *x.shape[-2:], self.decay_power).to(x)
         m = (1 - own)[None, None]
@@ -213,7 +215,8 @@ class ResizeMix(Mixer):
         y0, x0 = int(torch.randint(H - h + 1, (1,))), int(torch.randint(W - w + 1, (1,)))
         out = x.clone()
         out[..., y0:y0 + h, x0:x0 + w] = F.interpolate(x[index], size=(h, w), mode="bilinear", align_corners=False)
-        mask = torch.zeros(1, 1, H, W, dtype=x.dtype, device=x.device); mask[..., y0:y0 + h, x0:x0 + w] = 1
+        mask = torch.zeros(1, 1, H, W, dtype=x.dtype, device=x.device)
+        mask[..., y0:y0 + h, x0:x0 + w] = 1
         return MixOutput(out, y, y[index], index, 1 - h * w / (H * W), mask=mask.expand(len(x), -1, -1, -1))
 
 # %% ../nbs/00_mixing.ipynb #42b40353
@@ -272,7 +275,8 @@ class AttentiveMix(Mixer):
     "Attentive CutMix: paste the partner's top-attended feature cells; λ' by area."
     name = "attentivemix"
     def __init__(self, alpha: float = 2.0, attention_model=None, stage: int | None = None):
-        super().__init__(alpha); self.attention_model, self.stage = attention_model, stage
+        super().__init__(alpha)
+        self.attention_model, self.stage = attention_model, stage
     @torch.no_grad()
     def mix(self, x, y, index, lam, model=None):
         net = self.attention_model or model

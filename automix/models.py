@@ -116,7 +116,8 @@ def wide_resnet(num_classes: int, depth: int = 28, widen: int = 8) -> StagedNet:
     for i, c in enumerate(w):
         blocks = [WideBlock(cin if j == 0 else c, c, (1 if i == 0 else 2) if j == 0 else 1) for j in range(n)]
         if i == 2: blocks += [nn.BatchNorm2d(c), nn.ReLU(inplace=True)]
-        stages.append(nn.Sequential(*blocks)); cin = c
+        stages.append(nn.Sequential(*blocks))
+        cin = c
     return StagedNet(nn.Conv2d(3, 16, 3, 1, 1, bias=False), stages, w[-1], num_classes)
 
 # %% ../nbs/04_models.ipynb #a46720ac
@@ -130,7 +131,8 @@ def narrow_resnet(num_classes: int, blocks=(1, 1, 1, 1), width: int = 16) -> Sta
             ds = None
             if j == 0 and (stride != 1 or cin != cout):
                 ds = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
-            layers.append(BasicBlock(cin, cout, stride if j == 0 else 1, ds)); cin = cout
+            layers.append(BasicBlock(cin, cout, stride if j == 0 else 1, ds))
+            cin = cout
         stages.append(nn.Sequential(*layers))
     net = StagedNet(stem, stages, cin, num_classes)
     for mod in net.modules():
@@ -185,7 +187,9 @@ class HookedNet(nn.Module):
     def forward_pooled(self, x):
         "The features the classifier reads (its input), from one forward pass."
         got = {}
-        def hook(m, i): got["f"] = i[0]; raise _StopForward
+        def hook(m, i):
+            got["f"] = i[0]
+            raise _StopForward
         h = self.classifier.register_forward_pre_hook(hook)
         try: self.net(x)
         except _StopForward: pass
@@ -256,6 +260,9 @@ def _reset_classifier(net, num_classes):
     "Replace the last Linear layer of a torchvision classifier when its size differs."
     for name in ("fc", "classifier", "heads", "head"):
         m = getattr(net, name, None)
-        if isinstance(m, nn.Linear) and m.out_features != num_classes: setattr(net, name, nn.Linear(m.in_features, num_classes)); return
+        if isinstance(m, nn.Linear) and m.out_features != num_classes:
+            setattr(net, name, nn.Linear(m.in_features, num_classes))
+            return
         if isinstance(m, nn.Sequential) and isinstance(m[-1], nn.Linear) and m[-1].out_features != num_classes:
-            m[-1] = nn.Linear(m[-1].in_features, num_classes); return
+            m[-1] = nn.Linear(m[-1].in_features, num_classes)
+            return

@@ -19,11 +19,13 @@ def learning_curves(run_dirs, metric: str = "test_top1", ax=None, label=None):
     frames = []
     for d in map(Path, run_dirs):
         cfg, df = read_run(d, "config", "metrics")
-        df["run"] = label(cfg) if label else f"{cfg['method']} s{cfg['seed']}"; frames.append(df)
+        df["run"] = label(cfg) if label else f"{cfg['method']} s{cfg['seed']}"
+        frames.append(df)
     df = pd.concat(frames)
     if ax is None: fig, ax = plt.subplots(figsize=(5, 3))
     sns.lineplot(data=df, x="epoch", y=metric, hue="run", ax=ax)
-    ax.set_ylabel(metric.replace("_", " ")); ax.set_title("learning curves")
+    ax.set_ylabel(metric.replace("_", " "))
+    ax.set_title("learning curves")
     return ax.figure
 
 def reliability_diagram(rel: pd.DataFrame, ax=None, title: str = ""):
@@ -32,15 +34,20 @@ def reliability_diagram(rel: pd.DataFrame, ax=None, title: str = ""):
     r = rel.dropna()
     ax.bar((r.lo + r.hi) / 2, r.accuracy, width=(r.hi - r.lo), edgecolor="k", alpha=0.7, label="accuracy")
     ax.plot([0, 1], [0, 1], "--", color="gray", label="perfect calibration")
-    ax.set_xlabel("confidence"); ax.set_ylabel("accuracy"); ax.set_xlim(0, 1); ax.set_ylim(0, 1)
-    ax.set_title(title, fontsize=9); ax.legend(fontsize=7)
+    ax.set_xlabel("confidence")
+    ax.set_ylabel("accuracy")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7)
     return ax.figure
 
 def robustness_curve(df: pd.DataFrame, x: str, y: str = "top1", hue: str = "model", ax=None, title: str = ""):
     "Accuracy against a corruption severity or an occlusion ratio, one line per model."
     if ax is None: fig, ax = plt.subplots(figsize=(4, 3))
     sns.lineplot(data=df, x=x, y=y, hue=hue, marker="o", ax=ax, errorbar=None)
-    ax.set_ylabel("top-1 (%)"); ax.set_title(title, fontsize=9)
+    ax.set_ylabel("top-1 (%)")
+    ax.set_title(title, fontsize=9)
     return ax.figure
 
 def cam_overlay(images, cams, boxes_pred=None, boxes_gt=None, titles=None, size: float = 1.8):
@@ -48,11 +55,15 @@ def cam_overlay(images, cams, boxes_pred=None, boxes_gt=None, titles=None, size:
     n = len(images)
     fig, axs = plt.subplots(1, n, figsize=(size * n, size), squeeze=False)
     for i, ax in enumerate(axs[0]):
-        im = images[i]; im = ((im - im.min()) / (im.max() - im.min() + 1e-8)).permute(1, 2, 0).cpu().numpy()
-        ax.imshow(im); ax.imshow(np.asarray(cams[i]), cmap="jet", alpha=0.4); ax.axis("off")
+        im = images[i]
+        im = ((im - im.min()) / (im.max() - im.min() + 1e-8)).permute(1, 2, 0).cpu().numpy()
+        ax.imshow(im)
+        ax.imshow(np.asarray(cams[i]), cmap="jet", alpha=0.4)
+        ax.axis("off")
         for boxes, col in ((boxes_pred, "r"), (boxes_gt, "lime")):
             if boxes is not None:
-                x0, y0, x1, y1 = boxes[i]; ax.add_patch(plt.Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, color=col, lw=1.5))
+                x0, y0, x1, y1 = boxes[i]
+                ax.add_patch(plt.Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, color=col, lw=1.5))
         if titles: ax.set_title(titles[i], fontsize=7)
     fig.tight_layout()
     return fig

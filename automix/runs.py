@@ -22,10 +22,13 @@ __all__ = ['LAST_EPOCHS', 'RUN_FILES', 'save_checkpoint', 'load_checkpoint', 're
 def save_checkpoint(path, state: dict, keep_previous: bool = False):
     "Write `state` atomically (temp file, fsync, rename); `keep_previous` first moves the old file to `prev.pt`. A failed write leaves no partial file and says why in words."
     import errno, shutil
-    path = Path(path); tmp = path.with_name(path.name + ".tmp")
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
     try:
         with open(tmp, "wb") as f:
-            torch.save(state, f); f.flush(); os.fsync(f.fileno())
+            torch.save(state, f)
+            f.flush()
+            os.fsync(f.fileno())
     except (OSError, RuntimeError) as e:
         try: tmp.unlink(missing_ok=True)
         except OSError: pass                               # a read-only folder: the first error is the one to report
@@ -63,16 +66,21 @@ def load_state(module: nn.Module, state: dict, path):
 # %% ../nbs/04b_runs.ipynb #98afb7ba
 def plot_learning_curve(history: list[dict], path=None):
     "Training loss and test top-1 per epoch, side by side; saved to `path` if given."
-    import matplotlib; import matplotlib.pyplot as plt, seaborn as sns
+    import matplotlib
+    import matplotlib.pyplot as plt, seaborn as sns
     df = pd.DataFrame(history)
     fig, (a, b) = plt.subplots(1, 2, figsize=(8, 3))
-    sns.lineplot(data=df, x="epoch", y="train_loss", ax=a, marker="o"); a.set_title("training loss")
+    sns.lineplot(data=df, x="epoch", y="train_loss", ax=a, marker="o")
+    a.set_title("training loss")
     accs = [c for c in df.columns if c.startswith("test_top1")]
     name = lambda c: c[len("test_top1_"):] or ("one_k (reported)" if "test_top1_mix_k" in df else "top-1")   # AutoMix: four heads
     long = df.rename(columns={c: name(c) for c in accs}).melt("epoch", [name(c) for c in accs], var_name="network", value_name="top-1 (%)")
-    sns.lineplot(data=long.dropna(), x="epoch", y="top-1 (%)", hue="network", ax=b, marker="o"); b.set_title("test top-1")
+    sns.lineplot(data=long.dropna(), x="epoch", y="top-1 (%)", hue="network", ax=b, marker="o")
+    b.set_title("test top-1")
     fig.tight_layout()
-    if path: fig.savefig(path, dpi=100); plt.close(fig)
+    if path:
+        fig.savefig(path, dpi=100)
+        plt.close(fig)
     return fig
 
 def save_sample_figure(method, ds, path, device, n: int = 16):
@@ -82,7 +90,9 @@ def save_sample_figure(method, ds, path, device, n: int = 16):
     if len(x) < 2: return              # nothing to pair
     method.eval()                      # a figure must not move batch-norm statistics
     fig = method.sample_figure(x.to(device), y.to(device))
-    if fig is not None: fig.savefig(path, dpi=100); plt.close(fig)
+    if fig is not None:
+        fig.savefig(path, dpi=100)
+        plt.close(fig)
 
 LAST_EPOCHS = 10            # the paper's statistic: the median top-1 of the last 10 epochs (each is tested)
 
@@ -96,7 +106,8 @@ def summarize(history: list[dict], roles: dict | None = None) -> dict:
     for role, tag in (roles or {}).items():                  # the same numbers under the names every method shares
         for stat in ("final", "best", "median10"):
             if f"{stat}_top1{tag}" in out: out[f"{stat}_top1_{role}"] = out[f"{stat}_top1{tag}"]
-    out["epochs"] = int(df["epoch"].iloc[-1]); out["train_time_s"] = float(df["epoch_time_s"].sum())
+    out["epochs"] = int(df["epoch"].iloc[-1])
+    out["train_time_s"] = float(df["epoch_time_s"].sum())
     return out
 
 # %% ../nbs/04b_runs.ipynb #run00003
@@ -154,7 +165,9 @@ def lock_run(out: Path) -> Path:
     for _ in range(3):
         try:
             fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-            os.write(fd, f"{os.getpid()}\n".encode()); os.close(fd); return lock
+            os.write(fd, f"{os.getpid()}\n".encode())
+            os.close(fd)
+            return lock
         except FileExistsError:
             try: pid = int(lock.read_text().split()[0])
             except (OSError, ValueError, IndexError): pid = None
@@ -173,7 +186,9 @@ def _cmdline(pid: int):
     except OSError: return None
 
 def _alive(pid: int) -> bool:
-    try: os.kill(pid, 0); return True
+    try:
+        os.kill(pid, 0)
+        return True
     except ProcessLookupError: return False
     except PermissionError: return True
 
@@ -205,7 +220,8 @@ def export_model(net: nn.Module, backbone: str, num_classes: int, path, **meta) 
     plain = net.net if isinstance(net, HookedNet) else net
     lib, arch = backbone.split(":", 1) if ":" in backbone else ("automix", backbone)
     state = {k: v.detach().cpu().contiguous().clone() for k, v in plain.state_dict().items()}
-    path = Path(path); tmp = path.with_name(path.name + ".tmp")
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
     save_file(state, str(tmp), metadata={k: str(v) for k, v in dict(library=lib, arch=arch, num_classes=num_classes, **meta).items()})
     os.chmod(tmp, 0o644)                               # the mode of every other file of the run, not safetensors' private 0600
     os.replace(tmp, path)

@@ -44,11 +44,15 @@ def run_sweep(methods, seeds, out_root="runs/sweep", dataset: str = "digits_clut
     cfgs = [resolve_config(**r) for r in raws]                           # bad input fails first
     for raw, cfg in zip(raws, cfgs):
         d = run_folder(out_root, cfg)
-        if is_done(d, cfg): log(f"done already: {d}"); continue
+        if is_done(d, cfg):
+            log(f"done already: {d}")
+            continue
         if not train_missing: continue
         t = time.time()
         try: train(**{**raw, "out_dir": str(d), "resume": (d / "last.pt").is_file() or (d / "prev.pt").is_file()})   # unresolved: config.json tells preset from given
-        except RunLocked: log(f"running in another process: {d}"); continue   # several sweeps can share one out_root
+        except RunLocked:
+            log(f"running in another process: {d}")
+            continue  # several sweeps can share one out_root
         log(f"finished {d} in {time.time() - t:.0f} s")
     return [run_folder(out_root, c) for c in cfgs if is_done(run_folder(out_root, c), c)]
 
@@ -67,13 +71,15 @@ def sweep_table(run_dirs, metric: str = "final_top1", baseline: str = "vanilla")
     from automix.runs import read_run
     rows = []
     for d in map(Path, run_dirs):
-        cfg, s, mt = read_run(d, "config", "summary", "metrics"); ep = mt["epoch_time_s"].median()
+        cfg, s, mt = read_run(d, "config", "summary", "metrics")
+        ep = mt["epoch_time_s"].median()
         rows.append(dict(method=cfg["method"], seed=cfg["seed"], value=s[metric], s_per_epoch=ep))
     df = pd.DataFrame(rows)
     base = df[df.method == baseline].set_index("seed")
     out = []
     for m, g in df.groupby("method", sort=False):
-        g = g.set_index("seed"); common = g.index.intersection(base.index)
+        g = g.set_index("seed")
+        common = g.index.intersection(base.index)
         diff, lo, hi = paired_difference(g.loc[common, "value"], base.loc[common, "value"]) if len(common) else (np.nan,) * 3
         out.append(dict(method=m, runs=len(g), mean=g.value.mean(), std=g.value.std(ddof=1) if len(g) > 1 else 0.0,
                         diff_vs_vanilla=diff, ci_low=lo, ci_high=hi, s_per_epoch=g.s_per_epoch.median(),
@@ -85,7 +91,10 @@ def cached_json(d, name: str, compute):
     "`compute()` once, kept in the run folder `d` as `name` (written atomically); later calls read it back."
     f = Path(d, name)
     if f.is_file(): return json.loads(f.read_text())
-    v = compute(); tmp = f.with_name(f".{name}.tmp"); tmp.write_text(json.dumps(v, indent=1)); tmp.replace(f)
+    v = compute()
+    tmp = f.with_name(f".{name}.tmp")
+    tmp.write_text(json.dumps(v, indent=1))
+    tmp.replace(f)
     return v
 
 def pipeline_shares(am, xb, ink):
@@ -104,24 +113,33 @@ def label_agreement_of_run(d, keep_epochs=None, batches: int = 8, batch_size: in
     from automix.runs import read_run
     from automix.mixers import get_mixer
     from automix.config import PIPELINES
-    d = Path(d); cfg = read_run(d, "config"); m = cfg["method"]
+    d = Path(d)
+    cfg = read_run(d, "config")
+    m = cfg["method"]
     if cfg["dataset"] != "digits_clutter": raise ValueError(f"{d}: label agreement needs digit masks, which only digits_clutter has (this run: {cfg['dataset']})")
     if m in ("vanilla", "manifoldmix"): raise ValueError(f"{d}: {m} mixes no pixels, so no digit can be more or less visible")
     def compute():
-        spec = get_spec("digits_clutter"); mean, std = torch.tensor(spec.mean).view(1, 3, 1, 1), torch.tensor(spec.std).view(1, 3, 1, 1)
-        xt, yt, ink = load_clutter_split("test", with_masks=True); xn = (xt - mean) / std
+        spec = get_spec("digits_clutter")
+        mean, std = torch.tensor(spec.mean).view(1, 3, 1, 1), torch.tensor(spec.std).view(1, 3, 1, 1)
+        xt, yt, ink = load_clutter_split("test", with_masks=True)
+        xn = (xt - mean) / std
         cks = [f"epoch{e}.pt" for e in str(keep_epochs or cfg.get("keep_epochs") or "").replace(" ", "").split(",") if (d / f"epoch{e}.pt").is_file()] if m in PIPELINES else ["last.pt"]
         out = []
         for ck in cks:
-            method, c, _ = load_method(d, ck); method.eval()
+            method, c, _ = load_method(d, ck)
+            method.eval()
             Vs, lams, vs, dropped = [], [], [], 0
             for b in range(batches):
-                sl = slice(batch_size * b, batch_size * (b + 1)); torch.manual_seed(b)
+                sl = slice(batch_size * b, batch_size * (b + 1))
+                torch.manual_seed(b)
                 if m in PIPELINES: V, lam, v = pipeline_shares(method, xn[sl], ink[sl])
                 else:
                     mixer = get_mixer(m, alpha=c.alpha)
-                    V, lam, v, drop = probe_visible(lambda xx: mixer(xx, yt[sl], model=method.model), xn[sl], ink[sl], seed=b); dropped += drop
-                Vs.append(V.flatten()); lams.append(lam.flatten()); vs.append(v.flatten())
+                    V, lam, v, drop = probe_visible(lambda xx: mixer(xx, yt[sl], model=method.model), xn[sl], ink[sl], seed=b)
+                    dropped += drop
+                Vs.append(V.flatten())
+                lams.append(lam.flatten())
+                vs.append(v.flatten())
             out.append(dict(method=m, checkpoint=ck.replace(".pt", ""), **agreement(torch.cat(Vs), torch.cat(lams), torch.cat(vs)), probe_dropped=dropped))
         return out
     return cached_json(d, "label_agreement.json", compute)
@@ -136,9 +154,11 @@ def downstream_of_run(d, images: int = 500, device="cpu", data_root="data") -> d
     d = Path(d)
     def compute():
         net, cfg, _ = load_run(d, device)
-        test_ds = _subset(get_dataset(cfg.dataset, data_root, "test"), cfg.test_size); spec = get_spec(cfg.dataset)   # what the run was tested on
+        test_ds = _subset(get_dataset(cfg.dataset, data_root, "test"), cfg.test_size)
+        spec = get_spec(cfg.dataset)  # what the run was tested on
         test_dl = DataLoader(test_ds, 256)
-        lg, y = predict(net, test_dl, device); p = lg.softmax(-1)
+        lg, y = predict(net, test_dl, device)
+        p = lg.softmax(-1)
         xs, ys = zip(*(test_ds[i] for i in range(min(images, len(test_ds)))))
         raw = (torch.stack(xs) * torch.tensor(spec.std).view(1, -1, 1, 1) + torch.tensor(spec.mean).view(1, -1, 1, 1)).clamp(0, 1)
         corr = corruption_accuracy(net, raw, torch.as_tensor(ys), spec.mean, spec.std, device=device)
@@ -155,7 +175,8 @@ def _pair_visible(method, xa, xb, ya, yb, ia, ib, lam, seed, eps: float = 1e-3):
     import torch
     from automix.agreement import pair_mix
     if hasattr(method, "mixes"):
-        n = len(xa); w, _, _ = method.mixes(torch.cat([xa, xb]), lam=lam, index=torch.cat([torch.arange(n, 2 * n), torch.arange(n)]))
+        n = len(xa)
+        w, _, _ = method.mixes(torch.cat([xa, xb]), lam=lam, index=torch.cat([torch.arange(n, 2 * n), torch.arange(n)]))
         va, vb = (w[:n, 0:1] * ia).sum((1, 2, 3)), (w[:n, 1:2] * ib).sum((1, 2, 3))
     else:
         base = pair_mix(method, xa, xb, ya, yb, lam, seed)[0]
@@ -174,16 +195,21 @@ def oracle_agreement_of_run(d, judge_dir, pairs: int = 200, lams=LAM_GRID) -> li
     from automix.agreement import source_pairs, pair_mix, belief_share, binned_gaps
     from automix.runs import read_run, load_exported
     from automix.mixers import get_mixer
-    d = Path(d); cfg = read_run(d, "config"); m = cfg["method"]
+    d = Path(d)
+    cfg = read_run(d, "config")
+    m = cfg["method"]
     if cfg["dataset"] != "digits_clutter": raise ValueError(f"{d}: the label measure needs digit masks, which only digits_clutter has (this run: {cfg['dataset']})")
     if m in ("vanilla", "manifoldmix"): raise ValueError(f"{d}: {m} mixes no pixels, so there is no mixed image to judge")
     def compute():
         judge = load_exported(Path(judge_dir) / "model.safetensors")
-        spec = get_spec("digits_clutter"); mean, std = torch.tensor(spec.mean).view(1, 3, 1, 1), torch.tensor(spec.std).view(1, 3, 1, 1)
-        xt, yt, ink = load_clutter_split("test", with_masks=True); xt = (xt - mean) / std
+        spec = get_spec("digits_clutter")
+        mean, std = torch.tensor(spec.mean).view(1, 3, 1, 1), torch.tensor(spec.std).view(1, 3, 1, 1)
+        xt, yt, ink = load_clutter_split("test", with_masks=True)
+        xt = (xt - mean) / std
         a, b = source_pairs(yt, pairs)
         xa, xb, ya, yb, ia, ib = xt[a], xt[b], yt[a], yt[b], ink[a].float(), ink[b].float()
-        method, c, _ = load_method(d, "last.pt"); method.eval()
+        method, c, _ = load_method(d, "last.pt")
+        method.eval()
         mix = method if hasattr(method, "mixes") else (get_mixer(m, alpha=c.alpha), method.model)
         rows = []
         with torch.no_grad():
@@ -199,9 +225,12 @@ def oracle_agreement_of_run(d, judge_dir, pairs: int = 200, lams=LAM_GRID) -> li
 # %% ../nbs/09_sweep.ipynb #fam00002
 def holm(pvalues) -> np.ndarray:
     "Holm's step-down adjusted p-values (family-wise error), in the input's order."
-    p = np.asarray(pvalues, float); m = len(p); order = np.argsort(p)
+    p = np.asarray(pvalues, float)
+    m = len(p)
+    order = np.argsort(p)
     adj = np.minimum(1, np.maximum.accumulate((m - np.arange(m)) * p[order]))
-    out = np.empty(m); out[order] = adj
+    out = np.empty(m)
+    out[order] = adj
     return out
 
 def paired_test(a, b, conf: float = 0.95):
@@ -225,7 +254,8 @@ def family_pairs(runs: pd.DataFrame, baselines, columns):
         b = runs[runs.arm == base].set_index("seed")
         for arm in [a for a in runs.arm.unique() if a != base and frozenset((a, base)) not in seen]:
             seen.add(frozenset((arm, base)))
-            g = runs[runs.arm == arm].set_index("seed"); common = g.index.intersection(b.index)
+            g = runs[runs.arm == arm].set_index("seed")
+            common = g.index.intersection(b.index)
             pairs += [(arm, base, col, g.loc[common, col].values, b.loc[common, col].values) for col in columns]
     return pairs
 
@@ -233,8 +263,10 @@ _FAMILY_COLS = ["arm", "baseline", "column", "pairs", "diff", "lo95", "hi95", "p
 
 def _corrected(rows: list[dict], alpha: float) -> pd.DataFrame:
     "Holm-adjusted p over the rows that could be tested, and which differences hold at family-wise `alpha`."
-    t = pd.DataFrame(rows); ok = t.p.notna()
-    t["p_holm"] = np.nan; t.loc[ok, "p_holm"] = holm(t.p[ok])
+    t = pd.DataFrame(rows)
+    ok = t.p.notna()
+    t["p_holm"] = np.nan
+    t.loc[ok, "p_holm"] = holm(t.p[ok])
     t["holds"] = (t.p_holm < alpha) & ok
     return t
 
@@ -265,20 +297,23 @@ def test_correct_of_run(d) -> dict:
     from automix.data import get_dataset
     from automix.trainer import _subset
     def compute():
-        method, cfg, _ = load_method(d); method.eval()
+        method, cfg, _ = load_method(d)
+        method.eval()
         ds = _subset(get_dataset(cfg.dataset, cfg.data_root, "test"), cfg.test_size)
         dl = torch.utils.data.DataLoader(ds, batch_size=250)
         nets, out = method.eval_models(), {}
         for role, tag in [(r, t) for r, t in method.roles.items() if t in nets]:       # a run without an EMA has only `online`
             logits, y = predict(nets[tag], dl)
             ok = (logits.argmax(1) == y).tolist()
-            out[role] = "".join("1" if v else "0" for v in ok); out[f"top1_{role}"] = 100 * sum(ok) / len(ok)
+            out[role] = "".join("1" if v else "0" for v in ok)
+            out[f"top1_{role}"] = 100 * sum(ok) / len(ok)
         return {**out, "index": list(map(int, getattr(ds, "indices", range(len(ds)))))}   # which test images, in order
     return cached_json(d, "test_correct.json", compute)
 
 def cluster_se(values, groups, boot: int = 4000, seed: int = 0) -> float:
     "Standard error of the mean of `values` when items sharing a group are not independent: a bootstrap that resamples whole groups."
-    v = np.asarray(values, float); _, g = np.unique(np.asarray(groups), return_inverse=True)
+    v = np.asarray(values, float)
+    _, g = np.unique(np.asarray(groups), return_inverse=True)
     sums, sizes = np.bincount(g, weights=v), np.bincount(g).astype(float)
     draw = np.random.default_rng(seed).multinomial(len(sums), np.full(len(sums), 1 / len(sums)), size=boot)   # how often each group is drawn
     return float(np.std(draw @ sums / (draw @ sizes), ddof=1))
@@ -332,13 +367,19 @@ def main(argv=None):
     "Console entry point: `automix-sweep`."
     from automix.train import parse_args
     ap = argparse.ArgumentParser(prog="automix-sweep", description="Run methods × seeds with one protocol; resumable.")
-    ap.add_argument("--methods", required=True); ap.add_argument("--seeds", default="0-4"); ap.add_argument("--out", default="runs/sweep")
+    ap.add_argument("--methods", required=True)
+    ap.add_argument("--seeds", default="0-4")
+    ap.add_argument("--out", default="runs/sweep")
     ap.add_argument("--dataset", default="digits_clutter")
     a, rest = ap.parse_known_args(argv)
     try:
-        kw = parse_args(rest); kw.pop("dataset", None)
+        kw = parse_args(rest)
+        kw.pop("dataset", None)
         dirs = run_sweep(a.methods.split(","), _seeds(a.seeds), a.out, dataset=a.dataset, **kw)
-        if not dirs: print("no run finished yet"); return
+        if not dirs:
+            print("no run finished yet")
+            return
     except (ValueError, FileNotFoundError) as e:
-        print(f"automix-sweep: error: {e}", file=sys.stderr); sys.exit(2)
+        print(f"automix-sweep: error: {e}", file=sys.stderr)
+        sys.exit(2)
     print(sweep_table(dirs).to_string(index=False))

@@ -76,11 +76,13 @@ def preset_fields(saved: dict) -> set:
 
 def main(argv=None):
     "Console entry point."
-    kw = parse_args(argv); debug = kw.pop("debug", False)
+    kw = parse_args(argv)
+    debug = kw.pop("debug", False)
     try: summary = run_training(**kw)
     except USER_ERRORS as e:
         if debug: raise
-        print(f"automix-train: error: {e}", file=sys.stderr); sys.exit(2)
+        print(f"automix-train: error: {e}", file=sys.stderr)
+        sys.exit(2)
     print(summary)
 
 # %% ../nbs/08_cli.ipynb #517d251a

@@ -75,7 +75,9 @@ def cosine_lr(epoch: int, epochs: int, base: float, floor: float, it: float = 0,
 def make_optimizer(cfg: TrainConfig, groups: list[dict]):
     "SGD (Nesterov off, as the official configs) or AdamW over `groups`; each group remembers its `base_lr`/`min_lr`."
     for g in groups:
-        g.setdefault("base_lr", cfg.lr); g.setdefault("min_lr", cfg.min_lr); g["lr"] = g["base_lr"]
+        g.setdefault("base_lr", cfg.lr)
+        g.setdefault("min_lr", cfg.min_lr)
+        g["lr"] = g["base_lr"]
     if cfg.optimizer == "sgd": return torch.optim.SGD(groups, lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
     return torch.optim.AdamW(groups, lr=cfg.lr, weight_decay=cfg.weight_decay)
 
@@ -90,10 +92,13 @@ def evaluate(model: nn.Module, loader, device, all_reduce: bool = False) -> dict
             out = model(x).float()
             loss += F.cross_entropy(out, y, reduction="sum").item()
             top = out.topk(min(5, out.shape[1]), 1).indices
-            c1 += (top[:, 0] == y).sum().item(); c5 += (top == y[:, None]).any(1).sum().item(); n += len(y)
+            c1 += (top[:, 0] == y).sum().item()
+            c5 += (top == y[:, None]).any(1).sum().item()
+            n += len(y)
     if all_reduce:
         t = torch.tensor([n, c1, c5, loss], dtype=torch.float64, device=device)
-        torch.distributed.all_reduce(t); n, c1, c5, loss = t.tolist()
+        torch.distributed.all_reduce(t)
+        n, c1, c5, loss = t.tolist()
     return dict(top1=100 * c1 / n, top5=100 * c5 / n, loss=loss / n)
 
 # %% ../nbs/05_trainer.ipynb #7b1d0f5e
@@ -102,7 +107,9 @@ EPOCH_STRIDE = 1_000_003    # a prime: seed · EPOCH_STRIDE + epoch never repeat
 def seed_everything(seed: int, epoch: int = 0) -> int:
     "Seed python, numpy and torch for `(seed, epoch)`; returns the derived seed."
     s = (seed * EPOCH_STRIDE + epoch) % 2**31
-    random.seed(s); np.random.seed(s); torch.manual_seed(s)
+    random.seed(s)
+    np.random.seed(s)
+    torch.manual_seed(s)
     return s
 
 def show_progress(asked: bool, rank: int = 0, stream=None) -> bool:
@@ -147,12 +154,16 @@ def make_loaders(cfg, train_ds, test_ds, device, dist=None):
     kw = dict(num_workers=workers, pin_memory=device.type == "cuda", persistent_workers=workers > 0)
     world, rank = (dist.world, dist.rank) if dist else (1, 0)
     if world == 1:
-        g = torch.Generator(); base = RandomSampler(train_ds, generator=g); per_rank = cfg.batch_size
-        drop = len(train_ds) > cfg.batch_size; test_part = test_ds
+        g = torch.Generator()
+        base = RandomSampler(train_ds, generator=g)
+        per_rank = cfg.batch_size
+        drop = len(train_ds) > cfg.batch_size
+        test_part = test_ds
     else:
         from torch.utils.data.distributed import DistributedSampler
         base = DistributedSampler(train_ds, world, rank, shuffle=True, seed=0, drop_last=True)
-        per_rank, drop = cfg.batch_size // world, True; test_part = Subset(test_ds, range(rank, len(test_ds), world))
+        per_rank, drop = cfg.batch_size // world, True
+        test_part = Subset(test_ds, range(rank, len(test_ds), world))
     if workers == 0: sampler, items, loader_gen = base, train_ds, (g if world == 1 else None)   # a fresh loader per epoch drew these
     else: sampler, items, loader_gen = SeededSampler(base, rank=rank), SeededItems(train_ds), torch.Generator()  # (its own: no global draw)
     train_dl = DataLoader(items, per_rank, sampler=sampler, drop_last=drop, generator=loader_gen, **kw)
@@ -166,13 +177,17 @@ def make_loaders(cfg, train_ds, test_ds, device, dist=None):
 def _subset(ds, n, seed: int = 0):
     "A seeded subset of `n` items stratified by class: each class in proportion, and every class once where `n` allows."
     if n is None or n >= len(ds): return ds
-    y = np.asarray(ds.targets); g = np.random.default_rng(seed)
+    y = np.asarray(ds.targets)
+    g = np.random.default_rng(seed)
     classes, counts = np.unique(y, return_counts=True)
     quota = np.floor(n * counts / counts.sum()).astype(int)
     for i in np.argsort(-(n * counts / counts.sum() - quota), kind="stable")[: n - quota.sum()]: quota[i] += 1   # largest remainders
-    while n >= len(classes) and (quota == 0).any(): quota[np.argmax(quota)] -= 1; quota[np.argmin(quota)] += 1
+    while n >= len(classes) and (quota == 0).any():
+        quota[np.argmax(quota)] -= 1
+        quota[np.argmin(quota)] += 1
     idx = np.sort(np.concatenate([g.choice(np.flatnonzero(y == c), q, replace=False) for c, q in zip(classes, quota)]))
-    sub = Subset(ds, idx.tolist()); sub.classes, sub.num_classes, sub.targets = ds.classes, ds.num_classes, ds.targets[idx]
+    sub = Subset(ds, idx.tolist())
+    sub.classes, sub.num_classes, sub.targets = ds.classes, ds.num_classes, ds.targets[idx]
     return sub
 
 def check_splits(cfg, train_ds, test_ds):
@@ -187,7 +202,8 @@ def check_splits(cfg, train_ds, test_ds):
     if cfg.test_size is not None and len(te) < 2:
         raise ConfigError(f"the test subset holds one class only ({len(test_ds)} images): its top-1 says nothing; raise test_size")
     if cfg.dataset in ("folder", "csv"):
-        tr = set(np.asarray(train_ds.targets).tolist()); cls = lambda s: sorted(train_ds.classes[i] for i in s)
+        tr = set(np.asarray(train_ds.targets).tolist())
+        cls = lambda s: sorted(train_ds.classes[i] for i in s)
         if tr != te: raise ConfigError(f"train and test hold different classes: only in train {cls(tr - te)}, only in test {cls(te - tr)}")
     for ds in (train_ds, test_ds): check_image_files(ds)   # cheap: sizes and headers, before the first step
     if cfg.verify_images:
@@ -239,7 +255,8 @@ def setup_run(cfg: TrainConfig, dist: DistEnv, device: torch.device, out: Path, 
     if found:
         path, ck = found
         check_same_run(ck["config"], cfg, path)
-        load_state(method, ck["method"], path); opt.load_state_dict(ck["optimizer"])
+        load_state(method, ck["method"], path)
+        opt.load_state_dict(ck["optimizer"])
         history, start = ck["history"], ck["epoch"]
         try: from_preset = json.loads((out / "config.json").read_text()).get("from_preset", from_preset)   # the first start's record
         except (OSError, ValueError): pass
@@ -276,8 +293,13 @@ def train_epoch(run: Run, epoch: int) -> dict:
         if every_step and not torch.isfinite(losses["loss"]):
             raise FloatingPointError(f"non-finite loss at epoch {epoch + 1}, step {it}: { {k: float(v) for k, v in losses.items()} }; {_kept(run)}")
         opt.zero_grad(set_to_none=True)
-        if run.scaler is None: losses["loss"].backward(); opt.step()
-        else: run.scaler.scale(losses["loss"]).backward(); run.scaler.step(opt); run.scaler.update()
+        if run.scaler is None:
+            losses["loss"].backward()
+            opt.step()
+        else:
+            run.scaler.scale(losses["loss"]).backward()
+            run.scaler.step(opt)
+            run.scaler.update()
         run.method.after_step()
         for k, v in losses.items(): sums[k] = sums.get(k, 0.0) + v.detach().to(acc)   # on the device, summed in double (float on MPS)
         n += 1
@@ -285,7 +307,8 @@ def train_epoch(run: Run, epoch: int) -> dict:
     sums = {k: float(v) for k, v in sums.items()}                           # the epoch's one read of the losses
     if not math.isfinite(sums.get("loss", 0.0)):
         raise FloatingPointError(f"non-finite loss during epoch {epoch + 1} (checked once per epoch on {device.type}); {_kept(run)}")
-    sums = dist.mean_dict(sums, device); dist.sync_buffers(run.method)
+    sums = dist.mean_dict(sums, device)
+    dist.sync_buffers(run.method)
     row = dict(epoch=epoch + 1, lr=opt.param_groups[0]["lr"], **{f"train_{k}": v / n for k, v in sums.items()})
     due = (epoch + 1) % cfg.eval_every == 0 or epoch + 1 > cfg.epochs - LAST_EPOCHS
     for tag, net in (run.method.eval_models().items() if due else ()):
@@ -347,4 +370,5 @@ def train(cfg: TrainConfig | None = None, **overrides) -> dict:
         if lock is not None:
             try: lock.unlink(missing_ok=True)
             except OSError as e:                      # never hide the error that ended the run behind the clean-up's
-                import warnings; warnings.warn(f"could not remove the lock {lock}: {e.strerror or e}; delete it by hand", stacklevel=2)
+                import warnings
+                warnings.warn(f"could not remove the lock {lock}: {e.strerror or e}; delete it by hand", stacklevel=2)

@@ -31,7 +31,8 @@ class SAMix(AutoMix):
                  model,                                            # as for `AutoMix`
                  eta: float = 0.5,                                 # weight of the decoupled term of the generator's loss
                  **kw):                                            # `AutoMix`'s parameters
-        super().__init__(model, **kw); self.eta = eta
+        super().__init__(model, **kw)
+        self.eta = eta
     def make_mix_block(self, channels, lam_concat, upsample): return SAMixBlock(channels)
     def generator_loss(self, logits, y, y_b, lam): return decoupled_mixup_ce(logits, y, y_b, lam, self.eta)
     def mix_block_loss(self, m, lam): return mask_loss(m, lam, self.mask_loss_margin, variance=True)
@@ -109,7 +110,8 @@ def mixes(self: AdAutoMix, x, lam: float | list | None = None, index=None):
     """The generator's mixes of `x` as `(weights [N, K, H, W], sources, λs)`: K, λs and sources drawn as in training;
     or two sources `x`, `x[index]` with shares `λ`, `1 − λ` when `lam` is a number; or K = len(lam) sources, source k
     being `x` rolled by k, when `lam` is a list of shares (momentum-encoder features)."""
-    z = self.encoder_k.forward_features(x, self.mask_layer); s = self._scale(x, z)
+    z = self.encoder_k.forward_features(x, self.mask_layer)
+    s = self._scale(x, z)
     if lam is None: K, lams, _, idx, _ = self._draw_ada(len(x), x.device)
     elif isinstance(lam, (list, tuple)):
         own = torch.arange(len(x), device=x.device)
@@ -125,9 +127,13 @@ def mixes(self: AdAutoMix, x, lam: float | list | None = None, index=None):
 def sample_figure(self: AdAutoMix, x, y=None, lams=(0.5, 0.3, 0.2), n: int = 4):
     "Sources, the generator's weight maps for `lams` and the mixed image, for `n` groups (momentum-encoder features)."
     with evaluating(self):
-        K = len(lams); n = min(n, len(x)); x = x[: max(n, K)]; ar = torch.arange(len(x), device=x.device)
+        K = len(lams)
+        n = min(n, len(x))
+        x = x[: max(n, K)]
+        ar = torch.arange(len(x), device=x.device)
         idx = [torch.roll(ar, -k) for k in range(K)]
-        z = self.encoder_k.forward_features(x, self.mask_layer); s = self._scale(x, z)
+        z = self.encoder_k.forward_features(x, self.mask_layer)
+        s = self._scale(x, z)
         m = self.mix_block([z[i] for i in idx], list(lams), s)
         mixed = combine(x, idx, m)
     rows = [[(as_image(x[idx[k][r]]), f"source {k + 1}") for k in range(K)]

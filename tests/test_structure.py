@@ -46,3 +46,20 @@ def test_the_check_sees_a_reexport(tmp_path):
     (tmp_path / "c.py").write_text("from .b import f\nfrom .a import f as g\n")
     test = reexports(tmp_path)
     assert test == ["c.py:1 imports f from b, which does not define it"], test
+
+
+def semicolons(path: Path) -> list[int]:
+    "Lines where `;` separates statements (not inside a string or a comment)."
+    import io, tokenize
+    return [t.start[0] for t in tokenize.generate_tokens(io.StringIO(path.read_text()).readline) if t.type == tokenize.OP and t.string == ";"]
+
+
+def test_one_statement_per_line():
+    "STYLE: one statement per line in the package (the notebooks' test cells may be terse)."
+    found = {p.name: semicolons(p) for p in sorted(PKG.glob("*.py"))}
+    assert not {k: v for k, v in found.items() if v}, found
+
+
+def test_semicolon_finder_bites(tmp_path):
+    (tmp_path / "m.py").write_text('a = 1; b = "x; y"  # c; d\n')
+    assert semicolons(tmp_path / "m.py") == [1]
