@@ -141,10 +141,11 @@ class AutoMix(Method):
         if not 0 <= mask_layer < n_stages: raise ValueError(f"mask_layer must be a stage index in 0…{n_stages - 1}, got {mask_layer}")
         one = init_head_(model.classifier)                      # head_one_q: the model's own classifier
         self.encoder_q, self.heads = model, heads
-        if heads == "official":                                 # head_mix_q, drawn independently of head_one_q
+        self.mix_heads = heads == "official"                   # the official structure: a mixup head beside each encoder's one-hot head
+        if self.mix_heads:                                 # head_mix_q, drawn independently of head_one_q
             self.mix_head_q = init_head_(nn.Linear(one.in_features, one.out_features))
         self.encoder_k = copy.deepcopy(model)                   # backbone_k + head_one_k
-        if heads == "official": self.mix_head_k = copy.deepcopy(self.mix_head_q)
+        if self.mix_heads: self.mix_head_k = copy.deepcopy(self.mix_head_q)
         for p in self._k_params(): p.requires_grad_(False)
         self.mix_block = self.make_mix_block(stage_channels(model, mask_layer), lam_concat=lam_concat, upsample=upsample)
         self.alpha, self.mask_layer, self.lam_margin = alpha, mask_layer, lam_margin
@@ -159,8 +160,8 @@ class AutoMix(Method):
     def make_mix_block(self, channels: int, lam_concat: bool, upsample: str) -> nn.Module:
         "The mask generator (a variant swaps in its own)."
         return MixBlock(channels, lam_concat=lam_concat, upsample=upsample)
-    def _q_params(self): return list(self.encoder_q.parameters()) + (list(self.mix_head_q.parameters()) if self.heads == "official" else [])
-    def _k_params(self): return list(self.encoder_k.parameters()) + (list(self.mix_head_k.parameters()) if self.heads == "official" else [])
+    def _q_params(self): return list(self.encoder_q.parameters()) + (list(self.mix_head_q.parameters()) if self.mix_heads else [])
+    def _k_params(self): return list(self.encoder_k.parameters()) + (list(self.mix_head_k.parameters()) if self.mix_heads else [])
 
     config_fields = ("alpha", "lam_concat", "momentum_start", "momentum_end", "mask_loss_weight", "mask_loss_anneal", "lam_margin",
                      "mix_shuffle_no_repeat", "switch_off", "mask_adjust", "mask_adjust_lam", "full_momentum_forward", "heads",
@@ -252,7 +253,7 @@ def _train_mixblock(self: AutoMix) -> bool:
 @patch
 def mix_logits(self: AutoMix, encoder, x):
     "Logits of an encoder's mixup head (`mix_head_q` / `mix_head_k`); with `heads='shared'`, of its own classifier."
-    if self.heads == "shared": return encoder(x)
+    if not self.mix_heads: return encoder(x)
     return (self.mix_head_q if encoder is self.encoder_q else self.mix_head_k)(encoder.forward_pooled(x))
 
 # %% ../nbs/02_automix.ipynb #c6f084f8
@@ -309,7 +310,7 @@ def param_groups(self: AutoMix, cfg=None) -> list[dict]:
 @patch
 def eval_models(self: AutoMix) -> dict:
     "The four official heads: `''` = one_k (the reported, deployed one), `_mix_k`, `_one_q`, `_mix_q`."
-    if self.heads == "shared": return {"": self.encoder_k, "_one_q": self.encoder_q}
+    if not self.mix_heads: return {"": self.encoder_k, "_one_q": self.encoder_q}
     return {"": self.encoder_k, "_mix_k": WithHead(self.encoder_k, self.mix_head_k),
             "_one_q": self.encoder_q, "_mix_q": WithHead(self.encoder_q, self.mix_head_q)}
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, asdict
 from .mixers import MIXERS
 from .data import DATASETS, get_spec
 from .models import MODELS, known_backbone
-from .automix import AutoMix
+from .automix import AutoMix, HEADS
 from .variants import AdAutoMix, PIPELINE_METHODS
 
 # %% auto #0
@@ -205,7 +205,7 @@ def resolve_config(cfg: TrainConfig | None = None, **overrides) -> TrainConfig:
     for k in ("switch_off", "mask_adjust"):
         setattr(cfg, k, _num(k, getattr(cfg, k), float, 0, strict=False))
         if getattr(cfg, k) > 1: raise ConfigError(f"{k} is a probability in [0, 1], got {getattr(cfg, k)}")
-    if cfg.heads not in ("official", "shared"): raise ConfigError(f"heads must be 'official' or 'shared', got {cfg.heads!r}")
+    if cfg.heads not in HEADS: raise ConfigError(f"heads must be one of {', '.join(map(repr, HEADS))}; got {cfg.heads!r}")
     if cfg.mask_adjust_lam not in ("mb", "bb"): raise ConfigError(f"mask_adjust_lam must be 'mb' or 'bb', got {cfg.mask_adjust_lam!r}")
     cfg.mix_samples = _num("mix_samples", cfg.mix_samples, int, 2, strict=False)
     if cfg.mix_samples > 3: raise ConfigError(f"mix_samples is the number of images AdAutoMix mixes, 2 or 3; got {cfg.mix_samples}")

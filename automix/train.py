@@ -24,8 +24,9 @@ def choices() -> dict:
     "The allowed values of the options that have a fixed set."
     from automix.data import DATASETS
     from automix.config import method_names
+    from automix.automix import HEADS
     return dict(dataset=sorted(DATASETS), method=method_names(), optimizer=["sgd", "adamw"], amp=["none", "bf16", "fp16"],
-                heads=["official", "shared"], mask_adjust_lam=["mb", "bb"], log=["csv", "tensorboard"])
+                heads=list(HEADS), mask_adjust_lam=["mb", "bb"], log=["csv", "tensorboard"])
 
 # %% ../nbs/08_cli.ipynb #cli00002
 def _parser() -> argparse.ArgumentParser:
