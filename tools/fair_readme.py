@@ -5,7 +5,7 @@
 
 Counts, tables, verdicts and the closing readings are computed from the study's files; the prose around them is fixed.
 """
-import json, re, sys
+import csv, json, re, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -15,7 +15,6 @@ BEGIN, END = "<!-- fair-study:begin -->", "<!-- fair-study:end -->"
 
 def hint() -> str:
     "Two readings computed from the tables (a hint while the seeds are few): EMA minus online per arm, and the judge's share at the λ extremes."
-    import csv
     rows = list(csv.DictReader(open(OUT / "results.csv"))) if (OUT / "results.csv").exists() else []
     mean = lambda v: float(v.split(" ")[0])
     gain = ", ".join(f"{r['arm']} {mean(r['ema top-1']) - mean(r['online top-1']):+.1f}" for r in rows)
@@ -32,7 +31,6 @@ def hint() -> str:
 
 def seeds_line() -> str:
     "How many seeds each arm has, and how many of the family's comparisons hold (from the study's files)."
-    import csv
     rows = list(csv.DictReader(open(OUT / "results.csv"))) if (OUT / "results.csv").exists() else []
     comp = list(csv.DictReader(open(OUT / "comparisons.csv"))) if (OUT / "comparisons.csv").exists() else []
     if not rows: return "no arm has finished a run yet."
@@ -44,7 +42,6 @@ def seeds_line() -> str:
 
 def glyph_line() -> str:
     "How many comparisons hold at the final epoch on the seeds alone and with the glyphs' error added."
-    import csv
     count = lambda f: sum(r["holds"] == "True" for r in csv.DictReader(open(OUT / f))) if (OUT / f).exists() else None
     seeds, glyphs = count("comparisons_final.csv"), count("comparisons_glyphs.csv")
     if seeds is None or glyphs is None: return ""
