@@ -77,10 +77,14 @@ def test_fair_notebook_refuses_two_hardware_classes(smoke_study, tmp_path):
 
 
 @pytest.mark.slow
-def test_study_notebook_points_to_the_fair_one(smoke_study, tmp_path):
-    "The 200-epoch study's notebook on a fair-study folder says which notebook rebuilds it, and writes nothing there."
-    before = sorted(p.name for p in smoke_study.iterdir())
-    with pytest.raises(pm.PapermillExecutionError, match="study_fair.ipynb"):
-        pm.execute_notebook(str(ROOT / "nbs" / "study.ipynb"), str(tmp_path / "s.ipynb"), cwd=str(ROOT), progress_bar=False,
-                            kernel_name="python3", parameters=dict(out_root=str(smoke_study)))
-    assert sorted(p.name for p in smoke_study.iterdir()) == before
+def test_study_notebook_hands_over_to_the_fair_one(smoke_study, tmp_path):
+    "The 200-epoch study's notebook, given a fair-study folder, runs study_fair.ipynb on it and writes none of its own tables."
+    for f in ("results.md", "verdicts.md"): (smoke_study / f).unlink(missing_ok=True)
+    pm.execute_notebook(str(ROOT / "nbs" / "study.ipynb"), str(tmp_path / "s.ipynb"), cwd=str(ROOT), progress_bar=False,
+                        kernel_name="python3", parameters=dict(out_root=str(smoke_study), analysis_out=str(tmp_path / "a.ipynb")))
+    assert (tmp_path / "a.ipynb").is_file() and "beats vanilla" in (smoke_study / "verdicts.md").read_text()
+    assert "| automix_official |" in (smoke_study / "results.md").read_text()
+    shown = (tmp_path / "s.ipynb").read_text()
+    assert "beats vanilla" in shown and str(tmp_path / "a.ipynb") in shown                # the tables shown, the copy named
+    for f in ("late_gain.md", "heads.md", "label_agreement.md", "downstream.md", "study_curves.png"):
+        assert not (smoke_study / f).exists(), f                                            # the 200-epoch study's own tables: none
