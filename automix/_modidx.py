@@ -360,6 +360,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                'automix.sweep.cached_json': ('sweep.html#cached_json', 'automix/sweep.py'),
                                'automix.sweep.cluster_se': ('sweep.html#cluster_se', 'automix/sweep.py'),
                                'automix.sweep.compare_family': ('sweep.html#compare_family', 'automix/sweep.py'),
+                               'automix.sweep.compare_family_bins': ('sweep.html#compare_family_bins', 'automix/sweep.py'),
                                'automix.sweep.compare_family_glyphs': ('sweep.html#compare_family_glyphs', 'automix/sweep.py'),
                                'automix.sweep.downstream_of_run': ('sweep.html#downstream_of_run', 'automix/sweep.py'),
                                'automix.sweep.family_pairs': ('sweep.html#family_pairs', 'automix/sweep.py'),

@@ -12,7 +12,7 @@ import numpy as np, pandas as pd
 __all__ = ['LAM_GRID', 'run_key', 'run_folder', 'is_done', 'run_sweep', 'paired_difference', 'sweep_table', 'cached_json',
            'pipeline_shares', 'label_agreement_of_run', 'downstream_of_run', 'oracle_agreement_of_run', 'holm',
            'paired_test', 'family_pairs', 'compare_family', 'flattened', 'test_correct_of_run', 'cluster_se',
-           'compare_family_glyphs', 'glyph_variance', 'main']
+           'compare_family_glyphs', 'glyph_variance', 'compare_family_bins', 'main']
 
 # %% ../nbs/09_sweep.ipynb #0d1665e9
 def run_key(cfg) -> str:
@@ -351,6 +351,27 @@ def glyph_variance(D, groups, boot: int = 4000) -> float:
     per_seed = np.mean([cluster_se(d, groups, boot) ** 2 for d in D])                   # glyph effect + seed × image noise
     noise = max(per_seed - pooled, 0) / (n - 1)                                         # (seed × image noise) / n
     return max(pooled - noise, 0.0)
+
+# %% ../nbs/09_sweep.ipynb #e4d359d2
+def compare_family_bins(label: pd.DataFrame, baselines, column: str, alpha: float = 0.05) -> pd.DataFrame:
+    "`compare_family` for a measure taken per λ bin (`label`: arm, seed, lam_bin, hardware, commit and `column`): each pair of arms on the bins both cover at every seed they share, equally weighted. Adds `bins` (how many) and each side's mean over them."
+    arms = label.drop_duplicates(["arm", "seed"])[["arm", "seed", "hardware", "commit"]].assign(_none=0.0)
+    pairs = family_pairs(arms, baselines, ["_none"])                                  # the pairs, and the one-hardware check
+    if not pairs: return pd.DataFrame(columns=_FAMILY_COLS + ["bins", "arm_mean", "baseline_mean"])
+    def covered(g, seeds): return set.intersection(*(set(g.lam_bin[g.seed == s]) for s in seeds)) if seeds else set()
+    tests = []
+    for arm, base, *_ in pairs:
+        a, b = label[label.arm == arm], label[label.arm == base]
+        seeds = sorted(set(a.seed) & set(b.seed))
+        bins = covered(a, seeds) & covered(b, seeds)
+        on = lambda g: g[g.lam_bin.isin(bins)].groupby("seed")[column].mean().reindex(seeds).to_numpy(float)
+        x, y = (on(a), on(b)) if bins else (np.array([]), np.array([]))
+        tests.append((arm, base, len(bins), x, y, paired_test(x, y)))
+    m = max(sum(np.isfinite(r[3]) for *_, r in tests), 1)                          # the family: the comparisons that can be tested
+    return _corrected([dict(arm=arm, baseline=base, column=column, pairs=len(x), **dict(zip(("diff", "lo95", "hi95", "p"), r)),
+                            **dict(zip(("lo_simult", "hi_simult"), paired_test(x, y, conf=1 - alpha / m)[1:3])),
+                            bins=nb, arm_mean=float(x.mean()) if len(x) else np.nan, baseline_mean=float(y.mean()) if len(y) else np.nan)
+                       for arm, base, nb, x, y, r in tests], alpha)
 
 # %% ../nbs/09_sweep.ipynb #f99a71a3
 def _seeds(s: str) -> list[int]:
