@@ -6,6 +6,7 @@
 Counts, tables, verdicts and the closing readings are computed from the study's files; the prose around them is fixed.
 """
 import csv, json, re, sys
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,7 +25,7 @@ def hint() -> str:
         if b["lam_bin"] in ("0.0–0.1", "0.9–1.0"): ends.setdefault(b["arm"], {})[b["lam_bin"]] = float(b["mean_share"])
     f2 = lambda x: "—" if x is None else f"{x:.2f}"
     share = ", ".join(f"{a} {f2(v.get('0.0–0.1'))} → {f2(v.get('0.9–1.0'))}" for a, v in sorted(ends.items()))
-    return (f"Read so far (computed from the tables; a hint, not a result): EMA minus online top-1 per arm — {gain}. "
+    return (f"Two readings from the tables: EMA minus online top-1 per arm — {gain}. "
             f"The judge's mean share of belief in source a at λ ≈ 0.05 → λ ≈ 0.95 (a mask that follows λ moves from near 0 to "
             f"near 1; one that ignores λ stays put) — {share}.")
 
@@ -36,7 +37,7 @@ def seeds_line() -> str:
     if not rows: return "no arm has finished a run yet."
     n = sorted({int(r["seeds"]) for r in rows}); tested = [c for c in comp if c["p"] not in ("", "nan")]
     span = f"{n[0]}" if n[0] == n[-1] else f"{n[0]}–{n[-1]}"
-    return (f"each arm has {span} seeds so far, and {sum(c['holds'] == 'True' for c in tested)} of the {len(tested)} "
+    return (f"each arm has {span} seeds{' so far' if n[0] < 5 else ''}, and {sum(c['holds'] == 'True' for c in tested)} of the {len(tested)} "
             f"comparisons that can be tested hold after Holm's correction.")
 
 
@@ -48,14 +49,82 @@ def glyph_line() -> str:
     return f"At the final epoch {seeds} comparisons hold on the seeds alone and {glyphs} with the glyphs' error added."
 
 
+def read_text(f: str) -> str:
+    return (OUT / f).read_text() if (OUT / f).exists() else ""
+
+
+def rows_of(f: str) -> list[dict]:
+    return list(csv.DictReader(open(OUT / f))) if (OUT / f).exists() else []
+
+
+def bins_table(col: str) -> str:
+    "One label measure per arm (rows) and λ bin (columns): mean over seeds ± the half-width of its 95% t-interval over seeds."
+    rows = rows_of("label_measure_bins.csv")
+    if not rows: return "(not computed yet)"
+    bins = sorted({r["lam_bin"] for r in rows}); usual = Counter(r["count"] for r in rows).most_common(1)[0][0]
+    cell = {(r["arm"], r["lam_bin"]): r for r in rows}
+    def fmt(r):
+        if r is None: return "—"
+        m, lo, hi = float(r[col]), float(r[f"{col}_lo95"] or "nan"), float(r[f"{col}_hi95"] or "nan")
+        half = (hi - lo) / 2 if hi == hi and lo == lo else 0.0
+        return f"{m:.2f} ± {half:.2f}" + ("" if r["count"] == usual else f" (n {int(r['count']):,})")
+    mean = lambda a: sum(float(r[col]) for r in rows if r["arm"] == a) / sum(r["arm"] == a for r in rows)
+    arms = sorted({r["arm"] for r in rows}, key=mean)
+    out = ["| arm | " + " | ".join(f"λ {b}" for b in bins) + " |", "|---" * (len(bins) + 1) + "|"]
+    out += ["| " + a + " | " + " | ".join(fmt(cell.get((a, b))) for b in bins) + " |" for a in arms]
+    return "\n".join(out) + f"\n\nEach cell: mean over the 5 seeds ± the half-width of the 95% t-interval over seeds, over {int(usual):,} mixes unless (n) says otherwise; — where no mix of that arm fell in the bin."
+
+
+def findings() -> str:
+    "What the tables say, claim by claim, computed from the comparison files (Holm over the stated families)."
+    comp, res = rows_of("comparisons.csv"), rows_of("results.csv")
+    if not comp or not res: return ""
+    holds = lambda r: r["holds"] == "True"
+    sel = lambda base, col: [r for r in comp if r["baseline"] == base and r["column"] == col]
+    up = lambda base, col: [r["arm"] for r in sel(base, col) if holds(r) and float(r["diff"]) > 0]
+    down = lambda base, col: [r["arm"] for r in sel(base, col) if holds(r) and float(r["diff"]) < 0]
+    names = lambda xs: ", ".join(f"`{x}`" for x in xs) or "none"
+    mean = lambda v: float(v.split(" ")[0])
+    r0 = {r["arm"]: r for r in res}
+    van = r0.get("vanilla")
+    mixers = [a for a in r0 if a != "vanilla"]
+    gain = {a: mean(r0[a]["ema top-1"]) - mean(r0[a]["online top-1"]) for a in r0}
+    below = [a for a in mixers if van and mean(r0[a]["online top-1"]) < mean(van["online top-1"])]
+    am = {r["column"]: r for r in sel("vanilla", "online") + sel("vanilla", "ema") if r["arm"] == "automix_official"}
+    iv = lambda r: f"{float(r['diff']):+.2f} [{float(r['lo_simult']):+.2f}, {float(r['hi_simult']):+.2f}], Holm p {float(r['p_holm']):.3f}"
+    out = [f"**What the {len(comp)} comparisons say** (computed from `comparisons.csv` and `label_verdicts.md`; Holm-adjusted):", ""]
+    if am: out.append(f"- *AutoMix (official settings) beats vanilla* — online {iv(am['online'])}; EMA {iv(am['ema'])}: "
+                      f"{'holds' if any(holds(r) and float(r['diff']) > 0 for r in am.values()) else 'not shown in either column'}.")
+    out.append(f"- *Mixing beats vanilla* — in the EMA column: {names(up('vanilla', 'ema'))}; in the online column: "
+               f"{names(up('vanilla', 'online'))}. Worse than vanilla: EMA {names(down('vanilla', 'ema'))}, online {names(down('vanilla', 'online'))}.")
+    beaten = lambda col: [r["arm"] for r in sel("automix_official", col) if holds(r) and float(r["diff"]) < 0]   # diff: arm − AutoMix
+    out.append(f"- *AutoMix (official) beats the other methods* — holds in the online column against {names(beaten('online'))}, "
+               f"in the EMA column against {names(beaten('ema'))}; an arm better than AutoMix (official): online "
+               f"{names(up('automix_official', 'online'))}, EMA {names(up('automix_official', 'ema'))}.")
+    if van: out.append(f"- *The weight average* — EMA minus online top-1: vanilla {gain['vanilla']:+.2f}; the other arms "
+                       f"{min(gain[a] for a in mixers):+.2f} to {max(gain[a] for a in mixers):+.2f}. {len(below)} of the {len(mixers)} "
+                       f"other arms' online networks are below vanilla's online network (mean over seeds).")
+    verdicts = re.findall(r"`(\w+)` places the label better than `(\w+)`: \*\*([\w ]+)\*\*", read_text("label_verdicts.md"))
+    if verdicts:
+        per = {}
+        for arm, _, v in verdicts: per.setdefault(arm, Counter())[v] += 1
+        out.append("- *A Mix Block places the label better than a hand-crafted mix* (judge's gap, each Mix Block arm against every "
+                   "other pixel-mixing arm on the λ bins both cover, each pair once; `label_verdicts.md`) — " +
+                   "; ".join(f"`{a}`: " + ", ".join(f"{c[k]} {k}" for k in ("supported", "contradicted", "not shown") if c[k]) for a, c in per.items()) + ".")
+    return "\n".join(out)
+
+
 def section() -> str:
     runs = [json.loads((d / "config.json").read_text()) | json.loads((d / "arm.json").read_text())
             for d in sorted(p.parent for p in OUT.glob("*/summary.json")) if (d / "arm.json").exists()]
     arms = [r for r in runs if r["arm"] != "oracle"]
     hw, commits = sorted({r["hardware"] for r in arms}), sorted({r["commit"] for r in arms})
     read = lambda f: (OUT / f).read_text().strip() if (OUT / f).exists() else "(not computed yet)"
+    seeds = Counter(r["arm"] for r in arms)
+    done = len(seeds) == 13 and min(seeds.values()) >= 5
+    status = (f"**Complete: {len(arms)} runs, 5 seeds of each of the 13 arms**" if done else f"**Status: {len(arms)} of 65 runs finished**")
     return f"""{BEGIN}
-### The fair study (in progress): every method with and without a weight average
+### The fair study{"" if done else " (in progress)"}: every method with and without a weight average
 
 The study below (issue #23) replaces the one after it as the project's test of the paper. It gives every method the same
 treatment: one backbone schedule (cosine 0.1 → 0.05, the official CIFAR AutoMix floor), one weight average for every
@@ -64,19 +133,25 @@ encoder; for vanilla and the mixers torch's `AveragedModel`), so each run report
 AutoMix at the official CIFAR Mix Block settings *and* at the repository's preset; 13 arms × 5 seeds, on one hardware
 class from one frozen commit. The protocol was written before the runs: `results/study_fair/PROTOCOL.md`.
 
-**Status: {len(arms)} of 65 runs finished** (hardware: {', '.join(hw)}; commit {', '.join(commits)}), plus the label
-measure's judge (a vanilla run at seed 100); {seeds_line()} Until every arm has its 5 seeds the
-table is provisional; the next sessions' runs complete the same table from the same commit. Resume:
-`python tools/fair_study.py results/study_fair` (checks out the frozen commit in `results/study_fair/COMMIT`), then
-`papermill nbs/study_fair.ipynb runs/fair_out.ipynb -p out_root results/study_fair -p figures_dir figures` and
+{status} (hardware: {', '.join(hw)}; commit {', '.join(commits)}), plus the label
+measure's judge (a vanilla run at seed 100); {seeds_line()}{"" if done else " Until every arm has its 5 seeds the table is provisional."}
+Train or resume: `python tools/fair_study.py results/study_fair` (checks out the frozen commit in
+`results/study_fair/COMMIT`; finished runs are skipped). Every table and figure below is rebuilt from the run folders by
+`papermill nbs/study.ipynb runs/study_fair.ipynb -p out_root results/study_fair -p figures_dir figures` (which hands a
+fair-study folder to `nbs/study_fair.ipynb`; the label measure needs the runs' `last.pt`, kept on the machine that
+trained them, or the measures cached in the folders), and this section by
 `python tools/fair_readme.py && python tools/make_readme.py`.
 
 Median top-1 of the last 10 epochs, mean ± std over the finished seeds; Δ paired by seed within a column, with a
-Bonferroni-simultaneous interval over the family (n = 1: no interval); ✓ where Holm's adjusted p < 0.05:
+Bonferroni-simultaneous interval over the family (n = 1: no interval); ✓ where Holm's adjusted p < 0.05. Holm's
+step-down test is more powerful than the Bonferroni intervals beside it, so a ✓ can stand next to an interval that just
+touches 0 (the test and the interval agree at the family's smallest p-value, not elsewhere):
 
 {read("results.md")}
 
-What holds so far (derived by the notebook from the table, Holm-adjusted over the family):
+{findings()}
+
+Claim by claim (derived by the notebook from the table, Holm-adjusted over the family):
 
 {read("verdicts.md")}
 
@@ -100,19 +175,31 @@ glyphs from scikit-learn's digits, whose writers the training split shares; ever
 The label measure (notebook `06a_agreement`): on 200 fixed held-out pairs at ten λ values, the mean gap between the
 label share λ and a judge's share of belief in each source's class (a vanilla network trained once, seed 100), beside
 the pixel gap `|V − λ|` that a flat blend wins by construction. Mixers that do not consult the network give the same
-mixes at every seed, so their interval is a point; the Mix Block arms vary with their training:
+mixes at every seed, so their interval is a point; the Mix Block arms vary with their training. Each arm's gap here is
+its mean over *its own* λ bins (`λ bins`): the measure is easy near λ = 0 or 1 and hard near 0.5 for every mixer, so an
+arm whose mixes reach few bins is not comparable on this column — the tests below compare on common bins:
 
 {read("label_measure.md")}
 
 Does a Mix Block place the label better than a hand-crafted mix? Each Mix Block arm against every other pixel-mixing
-arm on the judge's gap, paired by seed, Holm over this family of its own (derived by the notebook; intervals
-Bonferroni-simultaneous). Note what the official CIFAR configuration does: its Mix Block never sees λ (`lam_concat=False`
+arm on the judge's gap, on the λ bins both arms cover at every seed (each bin weighted equally; `compare_family_bins` — an amendment made after
+reading the per-bin table, dated in `PROTOCOL.md` with the four verdicts it changed),
+paired by seed, Holm over this family of its own (derived by the notebook; intervals Bonferroni-simultaneous). Note what the official CIFAR configuration does: its Mix Block never sees λ (`lam_concat=False`
 and `lam_mul=False` in openmixup's `r18_l2_a2_near_L1_01_mlr5e_2.py`); only the mask loss pulls the mask's mean toward
 each draw's λ, so its mask for a given pair is the same at every λ and cannot follow the label share — the preset's λ
 channel can (openmixup's ImageNet AutoMix configurations, `*_lam_cat_*`, use one, and it ships a `_lam_cat_` CIFAR
 variant beside the default).
 
 {read("label_verdicts.md")}
+
+Per λ bin (`label_measure_bins.csv`; the figure below draws the same numbers with their bands). The judge's belief
+gap |s − λ|:
+
+{bins_table("oracle_gap")}
+
+The pixel gap |V − λ| (0 for a flat blend by construction):
+
+{bins_table("pixel_gap")}
 
 ![fair study curves](figures/fair_curves.png)
 
