@@ -64,6 +64,7 @@ def test_fair_notebook(smoke_study, tmp_path):
     lv = (smoke_study / "label_verdicts.md").read_text()                       # the label claim: a Mix Block arm against a mixer
     assert "`automix_official` places the label better than `mixup`" in lv
     assert len(list(csv.DictReader(open(smoke_study / "label_comparisons.csv")))) == 1
+    assert "on each arm's own bins" in (smoke_study / "label_verdicts_own_bins.md").read_text()   # the registered family, kept
 
 
 @pytest.mark.slow
