@@ -339,6 +339,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                               'automix.runs._alive': ('runs.html#_alive', 'automix/runs.py'),
                               'automix.runs._cmdline': ('runs.html#_cmdline', 'automix/runs.py'),
                               'automix.runs._same_settings': ('runs.html#_same_settings', 'automix/runs.py'),
+                              'automix.runs._started': ('runs.html#_started', 'automix/runs.py'),
                               'automix.runs.code_version': ('runs.html#code_version', 'automix/runs.py'),
                               'automix.runs.config_hash': ('runs.html#config_hash', 'automix/runs.py'),
                               'automix.runs.export_model': ('runs.html#export_model', 'automix/runs.py'),

@@ -160,7 +160,7 @@ class RunLocked(ConfigError):
     "Another live process is writing this run folder."
 
 def lock_run(out: Path) -> Path:
-    "Take `out/.lock` (holding our pid); a lock left by a process that no longer exists is taken over."
+    "Take `out/.lock` (holding our pid); a lock left by a process that no longer exists, or whose pid a younger process now has, is taken over."
     lock = Path(out) / ".lock"
     for _ in range(3):
         try:
@@ -171,7 +171,10 @@ def lock_run(out: Path) -> Path:
         except FileExistsError:
             try: pid = int(lock.read_text().split()[0])
             except (OSError, ValueError, IndexError): pid = None
-            if pid and pid != os.getpid() and _alive(pid):
+            try: written = lock.stat().st_mtime
+            except OSError: continue                    # released meanwhile: try again
+            started = _started(pid) if pid else None
+            if pid and pid != os.getpid() and _alive(pid) and (started is None or started <= written + 2):   # younger than the lock: not its writer
                 cmd = _cmdline(pid)
                 if cmd and "python" not in cmd and "automix" not in cmd and "torchrun" not in cmd:   # the pid was reused by another program
                     raise RunLocked(f"the lock is probably stale: {lock} names process {pid}, which is `{cmd[:60]}`, not a trainer; "
@@ -184,6 +187,14 @@ def _cmdline(pid: int):
     "The command line of process `pid`, where the system tells it (Linux), else None."
     try: return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
     except OSError: return None
+
+def _started(pid: int):
+    "When process `pid` started (seconds since the epoch), where the system tells it (Linux), else None."
+    try:
+        ticks = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])    # field 22: start, in clock ticks after boot
+        boot = next(int(l.split()[1]) for l in Path("/proc/stat").read_text().splitlines() if l.startswith("btime"))
+        return boot + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration): return None
 
 def _alive(pid: int) -> bool:
     try:

@@ -335,17 +335,19 @@ def record_epoch(run: Run, row: dict):
     run.dist.barrier()
 
 def finish_run(run: Run) -> dict:
-    "`summary.json`, the learning curve, a figure of mixed samples and `model.safetensors`; returns the summary."
+    "The learning curve, a figure of mixed samples, `model.safetensors`, and last `summary.json` (a finished run's mark); returns the summary."
     cfg, out = run.cfg, run.out
     summary = {**summarize(run.history, run.method.roles), "out_dir": str(out)}
     if cfg.dump_rank_state: torch.save(run.method.state_dict(), out / f"rank{run.dist.rank}.pt")
     if run.dist.rank == 0:
-        (out / "summary.json").write_text(json.dumps(summary, indent=1))
         plot_learning_curve(run.history, out / "learning_curve.png")
         save_sample_figure(run.method, run.test_ds, out / "mixed_samples.png", run.device)
         export_model(run.method.eval_models()[""], cfg.backbone, run.train_ds.num_classes, out / "model.safetensors",
                      method=cfg.method, dataset=cfg.dataset, commit=code_version(), classes=json.dumps(list(run.train_ds.classes)),
                      mean=json.dumps(list(get_spec(cfg.dataset).mean)), std=json.dumps(list(get_spec(cfg.dataset).std)))
+        tmp = out / ".summary.json.tmp"                 # written last and atomically: a summary means everything else is there
+        tmp.write_text(json.dumps(summary, indent=1))
+        tmp.replace(out / "summary.json")
     if run.tb is not None: run.tb.close()
     run.dist.close()
     return summary
