@@ -1,5 +1,5 @@
 "The fair study (issue #23) end to end on tiny settings: its driver's queue and arms, then its notebook's tables and refusals."
-import csv, json, subprocess, sys
+import csv, json, shutil, subprocess, sys
 from pathlib import Path
 import pytest
 import papermill as pm
@@ -23,6 +23,17 @@ def test_unknown_arm_cli(tmp_path):
     r = subprocess.run([sys.executable, str(ROOT / "tools" / "fair_study.py"), str(tmp_path / "s"), "--arms", "vanilla,nomix"],
                        capture_output=True, text=True)
     assert r.returncode != 0 and "unknown arm 'nomix'" in r.stderr and not (tmp_path / "s").exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--seeds", "x"], "--seeds must look like 0-4"), (["--seeds", "4-0"], "runs backwards; write 0-4"),
+    (["--seeds", "99-100"], "seed 100 is the label measure's judge"), (["--workers", "0"], "--workers must be at least 1"),
+    (["--arms", "oracle,vanilla"], "the judge (oracle) is queued by itself")])
+def test_bad_launch_stops_before_anything(tmp_path, args, message):
+    r = subprocess.run([sys.executable, str(ROOT / "tools" / "fair_study.py"), str(tmp_path / "s"), "--smoke"] + args,
+                       capture_output=True, text=True)
+    assert r.returncode != 0 and message in r.stderr, r.stderr
+    assert not (tmp_path / "s").exists()                                       # no frozen code, no COMMIT, no worker
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +84,7 @@ def test_fair_notebook_refuses_two_hardware_classes(smoke_study, tmp_path):
     cfg = json.loads((d / "config.json").read_text()); keep = dict(cfg)
     cfg["hardware"] = "NVIDIA H200"; (d / "config.json").write_text(json.dumps(cfg))
     try:
-        with pytest.raises(pm.PapermillExecutionError, match="AssertionError"): run_fair(smoke_study, tmp_path)
+        with pytest.raises(pm.PapermillExecutionError, match="runs of 2 hardware values in one table"): run_fair(smoke_study, tmp_path)
     finally: (d / "config.json").write_text(json.dumps(keep))
 
 
@@ -89,3 +100,23 @@ def test_study_notebook_hands_over_to_the_fair_one(smoke_study, tmp_path):
     assert "beats vanilla" in shown and str(tmp_path / "a.ipynb") in shown                # the tables shown, the copy named
     for f in ("late_gain.md", "heads.md", "label_agreement.md", "downstream.md", "study_curves.png"):
         assert not (smoke_study / f).exists(), f                                            # the 200-epoch study's own tables: none
+
+
+@pytest.mark.slow
+def test_fair_notebook_names_what_it_cannot_read(smoke_study, tmp_path):
+    "An empty folder, and a run whose label measure is neither cached nor computable, stop with their names; nothing is skipped."
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(pm.PapermillExecutionError, match="no finished run of the fair study's driver"): run_fair(tmp_path / "empty", tmp_path)
+    copy = tmp_path / "copy"; shutil.copytree(smoke_study, copy, ignore=shutil.ignore_patterns("code"))
+    d = next(p.parent for p in copy.glob("*_mixup_s1_*/config.json"))
+    for f in list(d.glob("oracle_agreement_*.json")) + [d / "last.pt"]: f.unlink()
+    with pytest.raises(pm.PapermillExecutionError, match=f"neither cached nor computable.*{d.name}"): run_fair(copy, tmp_path)
+
+
+@pytest.mark.slow
+def test_study_notebook_names_a_missing_folder(tmp_path):
+    "A typo in out_root is an error that names it, not an empty study (and no folder is created)."
+    with pytest.raises(pm.PapermillExecutionError, match="is not a folder"):
+        pm.execute_notebook(str(ROOT / "nbs" / "study.ipynb"), str(tmp_path / "s.ipynb"), cwd=str(ROOT), progress_bar=False,
+                            kernel_name="python3", parameters=dict(out_root=str(tmp_path / "typo")))
+    assert not (tmp_path / "typo").exists()

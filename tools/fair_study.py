@@ -34,11 +34,15 @@ SMOKE = dict(epochs=2, train_size=60, test_size=40, batch_size=20)
 
 
 def seeds_of(text: str) -> list[int]:
-    "`0-4` or `0,2,3`."
+    "`0-4` or `0,2,3`; a bad string, a backward range or the judge's seed stops here, before anything starts."
     out = []
     for part in text.split(","):
         a, _, b = part.partition("-")
-        out += list(range(int(a), int(b) + 1)) if b else [int(a)]
+        try: a, b = int(a), (int(b) if b else None)
+        except ValueError: raise SystemExit(f"--seeds must look like 0-4 or 0,2,3; got {text!r}") from None
+        if b is not None and b < a: raise SystemExit(f"seed range {part!r} runs backwards; write {b}-{a}")
+        out += list(range(a, b + 1)) if b is not None else [a]
+    if ORACLE_SEED in out: raise SystemExit(f"seed {ORACLE_SEED} is the label measure's judge (a vanilla run of its own); compare other seeds")
     return out
 
 
@@ -109,6 +113,9 @@ def main(argv=None):
     a = p.parse_args(argv)
     arms = a.arms.split(",")
     for arm in arms: settings(arm, 0)                           # unknown arms fail here, before anything starts
+    if "oracle" in arms: raise SystemExit(f"the judge (oracle) is queued by itself, first; choose arms from: {', '.join(ARMS)}")
+    seeds_of(a.seeds)
+    if a.workers < 1: raise SystemExit(f"--workers must be at least 1; got {a.workers}")
     out = a.out.resolve()
     if a.worker: worker(out, arms, seeds_of(a.seeds), a.smoke, a.worker)
     else: launch(out, a)
