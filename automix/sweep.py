@@ -90,7 +90,9 @@ def sweep_table(run_dirs, metric: str = "final_top1", baseline: str = "vanilla")
 def cached_json(d, name: str, compute):
     "`compute()` once, kept in the run folder `d` as `name` (written atomically); later calls read it back."
     f = Path(d, name)
-    if f.is_file(): return json.loads(f.read_text())
+    if f.is_file():
+        try: return json.loads(f.read_text())
+        except ValueError as e: raise ValueError(f"{f} is corrupt ({e}); delete it to compute it again from the run's checkpoint") from None
     v = compute()
     tmp = f.with_name(f".{name}.tmp")
     tmp.write_text(json.dumps(v, indent=1))
