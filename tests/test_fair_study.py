@@ -26,7 +26,8 @@ def test_unknown_arm_cli(tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--seeds", "x"], "--seeds must look like 0-4"), (["--seeds", "4-0"], "runs backwards; write 0-4"),
+    (["--seeds", "x"], "--seeds must look like 0-4"), (["--seeds", "0-"], "--seeds must look like 0-4"),
+    (["--seeds", "0-1000000"], "a study takes at most"), (["--seeds", "4-0"], "runs backwards; write 0-4"),
     (["--seeds", "99-100"], "seed 100 is the label measure's judge"), (["--workers", "0"], "--workers must be at least 1"),
     (["--arms", "oracle,vanilla"], "the judge (oracle) is queued by itself")])
 def test_bad_launch_stops_before_anything(tmp_path, args, message):
@@ -111,6 +112,11 @@ def test_fair_notebook_names_what_it_cannot_read(smoke_study, tmp_path):
     d = next(p.parent for p in copy.glob("*_mixup_s1_*/config.json"))
     for f in list(d.glob("oracle_agreement_*.json")) + [d / "last.pt"]: f.unlink()
     with pytest.raises(pm.PapermillExecutionError, match=f"neither cached nor computable.*{d.name}"): run_fair(copy, tmp_path)
+    shutil.rmtree(d)                                                            # and a cache that holds nothing is no measure either
+    judge = next(p.parent for p in copy.glob("*/arm.json") if json.loads(p.read_text())["arm"] == "oracle")
+    e = next(p.parent for p in copy.glob("*_mixup_s0_*/config.json"))
+    (e / f"oracle_agreement_{judge.name}_10.json").write_text("[]")
+    with pytest.raises(pm.PapermillExecutionError, match=f"is empty for .*{e.name}"): run_fair(copy, tmp_path)
 
 
 @pytest.mark.slow

@@ -28,6 +28,7 @@ ARMS = {
     "samix": dict(method="samix", **OFFICIAL_MB), "adautomix": dict(method="adautomix", **OFFICIAL_MB),
     "puzzlemix": dict(method="puzzlemix"), "comixup": dict(method="comixup"),
 }
+MAX_SEEDS = 100                                               # a guard against a typo such as 0-1000000
 ORACLE_SEED = 100                                             # a vanilla run outside the compared seeds: the label measure's judge
 GRAPH_CUT = ("puzzlemix", "comixup")                          # bound by CPU graph cuts: queued after every seed of the rest
 SMOKE = dict(epochs=2, train_size=60, test_size=40, batch_size=20)
@@ -37,10 +38,11 @@ def seeds_of(text: str) -> list[int]:
     "`0-4` or `0,2,3`; a bad string, a backward range or the judge's seed stops here, before anything starts."
     out = []
     for part in text.split(","):
-        a, _, b = part.partition("-")
-        try: a, b = int(a), (int(b) if b else None)
+        a, dash, b = part.partition("-")
+        try: a, b = int(a), (int(b) if dash else None)
         except ValueError: raise SystemExit(f"--seeds must look like 0-4 or 0,2,3; got {text!r}") from None
         if b is not None and b < a: raise SystemExit(f"seed range {part!r} runs backwards; write {b}-{a}")
+        if b is not None and b - a >= MAX_SEEDS: raise SystemExit(f"seed range {part!r} asks for {b - a + 1} seeds; a study takes at most {MAX_SEEDS}")
         out += list(range(a, b + 1)) if b is not None else [a]
     if ORACLE_SEED in out: raise SystemExit(f"seed {ORACLE_SEED} is the label measure's judge (a vanilla run of its own); compare other seeds")
     return out
