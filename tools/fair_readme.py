@@ -14,12 +14,26 @@ OUT = ROOT / "results" / "study_fair"
 BEGIN, END = "<!-- fair-study:begin -->", "<!-- fair-study:end -->"
 
 
+def read_text(f: str) -> str:
+    return (OUT / f).read_text() if (OUT / f).exists() else ""
+
+
+def rows_of(f: str) -> list[dict]:
+    return list(csv.DictReader(open(OUT / f))) if (OUT / f).exists() else []
+
+
+VERDICT = re.compile(r"`(\w+)` places the label better than `(\w+)`: \*\*([\w ]+)\*\*")   # a line of label_verdicts.md
+
+
+def top1(cell: str) -> float:
+    "The mean of a results.csv cell such as '88.07 ± 0.54'."
+    return float(cell.split(" ")[0])
+
+
 def hint() -> str:
     "Two readings computed from the tables (a hint while the seeds are few): EMA minus online per arm, and the judge's share at the λ extremes."
-    rows = list(csv.DictReader(open(OUT / "results.csv"))) if (OUT / "results.csv").exists() else []
-    mean = lambda v: float(v.split(" ")[0])
-    gain = ", ".join(f"{r['arm']} {mean(r['ema top-1']) - mean(r['online top-1']):+.2f}" for r in rows)
-    bins = list(csv.DictReader(open(OUT / "label_measure_bins.csv"))) if (OUT / "label_measure_bins.csv").exists() else []
+    gain = ", ".join(f"{r['arm']} {top1(r['ema top-1']) - top1(r['online top-1']):+.2f}" for r in rows_of("results.csv"))
+    bins = rows_of("label_measure_bins.csv")
     ends = {}
     for b in bins:
         if b["lam_bin"] in ("0.0–0.1", "0.9–1.0"): ends.setdefault(b["arm"], {})[b["lam_bin"]] = float(b["mean_share"])
@@ -32,8 +46,7 @@ def hint() -> str:
 
 def seeds_line() -> str:
     "How many seeds each arm has, and how many of the family's comparisons hold (from the study's files)."
-    rows = list(csv.DictReader(open(OUT / "results.csv"))) if (OUT / "results.csv").exists() else []
-    comp = list(csv.DictReader(open(OUT / "comparisons.csv"))) if (OUT / "comparisons.csv").exists() else []
+    rows, comp = rows_of("results.csv"), rows_of("comparisons.csv")
     if not rows: return "no arm has finished a run yet."
     n = sorted({int(r["seeds"]) for r in rows}); tested = [c for c in comp if c["p"] not in ("", "nan")]
     span = f"{n[0]}" if n[0] == n[-1] else f"{n[0]}–{n[-1]}"
@@ -43,18 +56,10 @@ def seeds_line() -> str:
 
 def glyph_line() -> str:
     "How many comparisons hold at the final epoch on the seeds alone and with the glyphs' error added."
-    count = lambda f: sum(r["holds"] == "True" for r in csv.DictReader(open(OUT / f))) if (OUT / f).exists() else None
+    count = lambda f: sum(r["holds"] == "True" for r in rows_of(f)) if (OUT / f).exists() else None
     seeds, glyphs = count("comparisons_final.csv"), count("comparisons_glyphs.csv")
     if seeds is None or glyphs is None: return ""
     return f"At the final epoch {seeds} comparisons hold on the seeds alone and {glyphs} with the glyphs' error added."
-
-
-def read_text(f: str) -> str:
-    return (OUT / f).read_text() if (OUT / f).exists() else ""
-
-
-def rows_of(f: str) -> list[dict]:
-    return list(csv.DictReader(open(OUT / f))) if (OUT / f).exists() else []
 
 
 MIX_BLOCK = ("automix_official", "automix_preset", "samix", "adautomix")   # the arms whose mask a network learns
@@ -83,7 +88,7 @@ def bins_table(col: str) -> str:
 def label_tally(text: str, others) -> str:
     "Per Mix Block arm, how many of its label verdicts against the arms in `others` are supported, contradicted, not shown."
     per = {}
-    for x, y, v in re.findall(r"`(\w+)` places the label better than `(\w+)`: \*\*([\w ]+)\*\*", text):
+    for x, y, v in VERDICT.findall(text):
         if y in others: per.setdefault(x, Counter())[v] += 1
         if x in others and y in MIX_BLOCK:                                       # the pair stated from the other side
             per.setdefault(y, Counter())[{"supported": "contradicted", "contradicted": "supported"}.get(v, v)] += 1
@@ -100,12 +105,11 @@ def findings() -> str:
     up = lambda base, col: [r["arm"] for r in sel(base, col) if holds(r) and float(r["diff"]) > 0]
     down = lambda base, col: [r["arm"] for r in sel(base, col) if holds(r) and float(r["diff"]) < 0]
     names = lambda xs: ", ".join(f"`{x}`" for x in xs) or "none"
-    mean = lambda v: float(v.split(" ")[0])
     r0 = {r["arm"]: r for r in res}
     van = r0.get("vanilla")
     mixers = [a for a in r0 if a != "vanilla"]
-    gain = {a: mean(r0[a]["ema top-1"]) - mean(r0[a]["online top-1"]) for a in r0}
-    below = [a for a in mixers if van and mean(r0[a]["online top-1"]) < mean(van["online top-1"])]
+    gain = {a: top1(r0[a]["ema top-1"]) - top1(r0[a]["online top-1"]) for a in r0}
+    below = [a for a in mixers if van and top1(r0[a]["online top-1"]) < top1(van["online top-1"])]
     am = {r["column"]: r for r in sel("vanilla", "online") + sel("vanilla", "ema") if r["arm"] == "automix_official"}
     iv = lambda r: f"{float(r['diff']):+.2f} [{float(r['lo_simult']):+.2f}, {float(r['hi_simult']):+.2f}], Holm p {float(r['p_holm']):.3f}"
     word = lambda r: ("holds" if float(r["diff"]) > 0 else "holds the other way") if holds(r) else "not shown"
@@ -125,9 +129,7 @@ def findings() -> str:
                        f"{len(below)} of the {len(mixers)} other arms is below vanilla's online network on average (after correction "
                        f"only where the table's online column says so).")
     text = read_text("label_verdicts.md")
-    hand = {x for x, y, _ in re.findall(r"`(\w+)` places the label better than `(\w+)`: \*\*([\w ]+)\*\*", text)} | \
-           {y for _, y, _ in re.findall(r"`(\w+)` places the label better than `(\w+)`: \*\*([\w ]+)\*\*", text)}
-    hand -= set(MIX_BLOCK)
+    hand = {a for x, y, _ in VERDICT.findall(text) for a in (x, y)} - set(MIX_BLOCK)
     if text.strip():
         out.append(f"- *A Mix Block places the label better than a hand-crafted mix* (judge's gap on the λ bins both cover; each Mix "
                    f"Block arm against the hand-crafted arms {names(sorted(hand))}) — {label_tally(text, hand)}. Among the Mix Block "
@@ -142,7 +144,7 @@ def section() -> str:
             for d in sorted(p.parent for p in OUT.glob("*/summary.json")) if (d / "arm.json").exists()]
     arms = [r for r in runs if r["arm"] != "oracle"]
     hw, commits = sorted({r["hardware"] for r in arms}), sorted({r["commit"] for r in arms})
-    read = lambda f: (OUT / f).read_text().strip() if (OUT / f).exists() else "(not computed yet)"
+    read = lambda f: read_text(f).strip() if (OUT / f).exists() else "(not computed yet)"
     seeds = Counter(r["arm"] for r in arms)
     done = len(seeds) == 13 and min(seeds.values()) >= 5
     status = (f"**Complete: {len(arms)} runs, 5 seeds of each of the 13 arms**" if done else f"**Status: {len(arms)} of 65 runs finished**")
@@ -199,7 +201,7 @@ The label measure (notebook `06a_agreement`): on 200 fixed held-out pairs at ten
 label share λ and a judge's share of belief in each source's class (a vanilla network trained once, seed 100), beside
 the pixel gap `|V − λ|` that a flat blend wins by construction. Mixers that do not consult the network give the same
 mixes at every seed, so their interval is a point; the Mix Block arms vary with their training. Each arm's gap here is
-its mean over *its own* λ bins (`λ bins`): the measure is easy near λ = 0 or 1 and hard near 0.5 for every mixer, so an
+its mean over *its own* λ bins (`λ bins`): for mixers that follow λ the measure is easy near 0 or 1 and hard near 0.5, so an
 arm whose mixes reach few bins is not comparable on this column — the tests below compare on common bins:
 
 {read("label_measure.md")}
