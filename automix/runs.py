@@ -15,8 +15,9 @@ from .config import TrainConfig, ConfigError
 
 # %% auto #0
 __all__ = ['LAST_EPOCHS', 'RUN_FILES', 'save_checkpoint', 'load_checkpoint', 'resume_checkpoint', 'load_state',
-           'plot_learning_curve', 'save_sample_figure', 'summarize', 'prepare_run', 'code_version', 'hardware',
-           'RunLocked', 'lock_run', 'read_run', 'config_hash', 'export_model', 'load_exported', 'TensorBoardLog']
+           'plot_learning_curve', 'save_sample_figure', 'summarize', 'prepare_run', 'code_version', 'float_path',
+           'hardware', 'RunLocked', 'lock_run', 'read_run', 'config_hash', 'export_model', 'load_exported',
+           'TensorBoardLog']
 
 # %% ../nbs/04b_runs.ipynb #d8cfe046
 def save_checkpoint(path, state: dict, keep_previous: bool = False):
@@ -146,15 +147,35 @@ def code_version() -> str:
     except Exception: v = ""
     return v or "unknown"
 
-def hardware(device=None) -> str:
-    "What runs the training on `device`, for the record: the GPU's name, or the CPU with its thread count and model name."
-    device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
-    if device.type == "cuda": return torch.cuda.get_device_name(device)
+def _cpu_model(cpuinfo="/proc/cpuinfo") -> tuple[str, str]:
+    "The CPU's model name and its family/model/stepping, as the OS reports them (Linux's /proc/cpuinfo), else what `platform` knows."
     import platform
-    try:
-        with open("/proc/cpuinfo") as f: model = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
-    except (OSError, StopIteration): model = platform.processor() or platform.machine()
-    return f"cpu ({torch.get_num_threads()} threads; {model})"
+    try: info = dict(l.split(":", 1) for l in Path(cpuinfo).read_text().split("\n\n")[0].splitlines() if ":" in l)
+    except OSError: info = {}
+    info = {k.strip(): v.strip() for k, v in info.items()}
+    name = info.get("model name") or platform.processor() or platform.machine()
+    ident = " ".join(f"{k.split()[-1]} {info[k]}" for k in ("cpu family", "model", "stepping") if info.get(k))
+    return name, ident
+
+def float_path(device=None) -> dict:
+    "What decides a run's float path: the GPU's name and compute capability, or the CPU (model name, family/model/stepping), torch's kernel capability and the thread count; and torch's version."
+    device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    if device.type == "cuda":
+        major, minor = torch.cuda.get_device_capability(device)
+        return dict(device="cuda", gpu=torch.cuda.get_device_name(device), capability=f"sm_{major}{minor}", cuda=torch.version.cuda,
+                    torch=torch.__version__)
+    if device.type != "cpu": return dict(device=device.type, torch=torch.__version__)
+    name, ident = _cpu_model()
+    return dict(device="cpu", cpu=name, cpu_id=ident, capability=torch.backends.cpu.get_cpu_capability(),
+                threads=torch.get_num_threads(), torch=torch.__version__)
+
+def hardware(device=None) -> str:
+    "The float path as one string, the class key that studies pair runs by: two runs pair only where it is equal."
+    f = float_path(device)
+    if f["device"] == "cuda": return f"{f['gpu']} ({f['capability']}; CUDA {f['cuda']}; torch {f['torch']})"
+    if f["device"] != "cpu": return f"{f['device']} (torch {f['torch']})"
+    cpu = f"{f['cpu']}, {f['cpu_id']}" if f["cpu_id"] else f["cpu"]
+    return f"cpu ({f['threads']} threads; {cpu}; {f['capability']} kernels; torch {f['torch']})"
 
 class RunLocked(ConfigError):
     "Another live process is writing this run folder."

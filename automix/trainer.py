@@ -17,7 +17,7 @@ from .models import create_model, MODELS, known_backbone
 from .automix import Method, WeightEMA         # the method interface lives below the trainer (notebook 02)
 from .config import PIPELINES, TrainConfig, ConfigError, pick_device, resolve_config, check_same_run   # notebook 04a
 from .runs import (save_checkpoint, resume_checkpoint, load_state, plot_learning_curve, save_sample_figure, summarize,
-                          prepare_run, code_version, hardware, lock_run, export_model, TensorBoardLog, LAST_EPOCHS)   # notebook 04b
+                          prepare_run, code_version, hardware, float_path, lock_run, export_model, TensorBoardLog, LAST_EPOCHS)   # notebook 04b
 from .distributed import DistEnv
 
 # %% auto #0
@@ -260,7 +260,7 @@ def setup_run(cfg: TrainConfig, dist: DistEnv, device: torch.device, out: Path, 
         history, start = ck["history"], ck["epoch"]
         try: from_preset = json.loads((out / "config.json").read_text()).get("from_preset", from_preset)   # the first start's record
         except (OSError, ValueError): pass
-    if dist.rank == 0: (out / "config.json").write_text(json.dumps({**asdict(cfg), "commit": code_version(), "hardware": hardware(device), "from_preset": sorted(from_preset)}, indent=1))
+    if dist.rank == 0: (out / "config.json").write_text(json.dumps({**asdict(cfg), "commit": code_version(), "hardware": hardware(device), "float_path": float_path(device), "from_preset": sorted(from_preset)}, indent=1))
     tb = TensorBoardLog(out, cfg.log_images_every) if cfg.log == "tensorboard" and dist.rank == 0 else None
     return Run(cfg, dist, device, out, train_ds, test_ds, method, opt, step_fn, autocast, scaler, train_dl, test_dl, set_epoch,
                history, start, tb)
