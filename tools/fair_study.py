@@ -76,7 +76,8 @@ def worker(out: Path, arms, seeds, smoke: bool, wid: int):
             if not (d / "arm.json").exists(): (d / "arm.json").write_text(json.dumps(dict(arm=arm)) + "\n")
 
 
-def launch(out: Path, a):
+def launch(out: Path, a, script: str = "fair_study.py", extra=()):
+    "Freeze the code (clone HEAD to OUT/code, or check out OUT/COMMIT there) and start `a.workers` one-thread workers of `script`."
     top = Path(__file__).resolve().parents[1]
     code = out / "code"
     frozen = out / "COMMIT"                                     # tracked: a later session resumes from the same commit
@@ -94,8 +95,8 @@ def launch(out: Path, a):
     print(f"code: {commit} in {code}")
     env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONPATH": str(code), "AUTOMIX_COMMIT": commit}
     for w in range(1, a.workers + 1):
-        args = [sys.executable, str(code / "tools" / "fair_study.py"), str(out), "--worker", str(w), "--seeds", a.seeds,
-                "--arms", a.arms] + (["--smoke"] if a.smoke else [])
+        args = [sys.executable, str(code / "tools" / script), str(out), "--worker", str(w), "--seeds", a.seeds,
+                "--arms", a.arms] + (["--smoke"] if a.smoke else []) + list(extra)
         log = open(out / f"worker{w}.log", "a")
         p = subprocess.Popen(args, cwd=out, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         print(f"worker {w}: pid {p.pid}, log {out / f'worker{w}.log'}")
