@@ -9,7 +9,7 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.basics import patch
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from .mixblock import MixBlock, mask_loss
-from .mixing import evaluating, as_image, show_images, mixed_ce
+from .mixing import evaluating, as_image, show_images, mixed_ce, upcast
 
 # %% auto #0
 __all__ = ['HEADS', 'Method', 'momentum_schedule', 'warn_no_schedule', 'WeightEMA', 'no_repeat_perm', 'stage_channels',
@@ -280,7 +280,7 @@ def training_step(self: AutoMix, x, y) -> dict:
     if self._train_mixblock():
         out["gen"] = self.generator_loss(self.mix_logits(self.encoder_k, x * (1 - m_mb) + x[idx_mb] * m_mb), y, y[idx_mb], lam_mb)
     else: out["gen"] = torch.zeros((), device=x.device)
-    out["one"] = F.cross_entropy(self.encoder_q(x).float(), y)        # clean batch first, as the official forward_q
+    out["one"] = F.cross_entropy(upcast(self.encoder_q(x)), y)        # clean batch first, as the official forward_q
     out["cls"] = mixed_ce(self.mix_logits(self.encoder_q, x * w_bb[:, :1] + x[idx_bb] * w_bb[:, 1:]), [y, y[idx_bb]], [lam_bb, 1 - lam_bb])
     out["loss"] = out["one"] + out["cls"] + out["gen"] + out["mask"]
     return out

@@ -278,7 +278,7 @@ def protocol_key(cfg: dict) -> str:
     "A short hash of a run's settings except its seed (and what does not change the computation): runs to average together share it."
     from automix.config import MAY_CHANGE_ON_RESUME
     from automix.runs import config_hash
-    return config_hash(cfg, MAY_CHANGE_ON_RESUME + ("seed", "commit", "hardware", "float_path"))
+    return config_hash(cfg, MAY_CHANGE_ON_RESUME + ("seed", "commit", "hardware", "hardware_history", "float_path"))
 
 def collect_runs(run_dirs) -> pd.DataFrame:
     "One row per run folder: dataset, backbone, method, seed, its settings key and its summary numbers."

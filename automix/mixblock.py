@@ -6,6 +6,7 @@
 from __future__ import annotations
 import math
 import torch, torch.nn as nn, torch.nn.functional as F
+from .mixing import upcast
 
 # %% auto #0
 __all__ = ['lam_channel', 'attention_dims', 'small_init', 'MixBlock', 'upsample_mask', 'mask_loss', 'SAMixBlock', 'AdaMixBlock']
@@ -43,9 +44,9 @@ class MixBlock(nn.Module):
         n, _, h, w = z.shape
         za, zb = z, z[index]
         if self.lam_concat: za, zb = lam_channel(za, lam), lam_channel(zb, 1 - torch.as_tensor(lam))
-        v = self.value(zb).flatten(2).transpose(1, 2).float()            # [N, hw, 1]
-        q = self.qk(za).flatten(2).transpose(1, 2).float()               # [N, hw, C/r]
-        k = self.qk(zb).flatten(2).float()                               # [N, C/r, hw]
+        v = upcast(self.value(zb).flatten(2).transpose(1, 2))            # [N, hw, 1]
+        q = upcast(self.qk(za).flatten(2).transpose(1, 2))               # [N, hw, C/r]
+        k = upcast(self.qk(zb).flatten(2))                               # [N, C/r, hw]
         att = q @ k
         if self.use_scale: att = att / math.sqrt(self.inter)
         return (att.softmax(-1) @ v).reshape(n, 1, h, w)
@@ -67,7 +68,7 @@ def upsample_mask(m, scale, mode: str = "nearest"):
 # %% ../nbs/01_mixblock.ipynb #7ba9bc8d
 def mask_loss(mask, lam: float, margin: float = 0.1, variance: bool = False):
     "`max(|1 − mean(mask) − λ| − margin, 0)` (\"L1\"); with `variance`, minus twice the mask's variance (\"L1+Variance\")."
-    mask = mask.float()
+    mask = upcast(mask)
     loss = (torch.abs(1 - mask.mean() - lam) - margin).clamp(min=0)
     return loss - 2 * ((mask - mask.mean()) ** 2).mean() if variance else loss
 
@@ -88,9 +89,9 @@ class SAMixBlock(nn.Module):
         lam_t = torch.as_tensor(lam, dtype=z.dtype, device=z.device).reshape(-1, 1, 1, 1)
         za, zb = z * (1 + lam_t), z[index] * (1 + (1 - lam_t))
         zz = torch.cat([za, zb], 1)
-        q = self.query(zz).flatten(2).transpose(1, 2).float()         # [N, hw, C/r]
-        k = self.key(zz).flatten(2).float()                            # [N, C/r, hw]
-        v = self.value(za).flatten(2).transpose(1, 2).float()         # [N, hw, 1]
+        q = upcast(self.query(zz).flatten(2).transpose(1, 2))         # [N, hw, C/r]
+        k = upcast(self.key(zz).flatten(2))                            # [N, C/r, hw]
+        v = upcast(self.value(za).flatten(2).transpose(1, 2))         # [N, hw, 1]
         att = q @ k
         if self.use_scale: att = att / math.sqrt(self.inter)
         return (att.softmax(-1).transpose(1, 2) @ v).reshape(n, 1, h, w)
@@ -114,9 +115,9 @@ class AdaMixBlock(nn.Module):
         if len(zs) != len(lams) or len(zs) < 2: raise ValueError(f"need ≥ 2 feature maps and one λ each, got {len(zs)} and {len(lams)}")
         n, _, h, w = zs[0].shape
         if self.lam_concat: zs = [lam_channel(z, l) for z, l in zip(zs, lams)]
-        q = [self.query(z).flatten(2).transpose(1, 2).float() for z in zs]     # [N, hw, C/r]
-        k = [self.key(z).flatten(2).float() for z in zs]                       # [N, C/r, hw]
-        v = [self.value(z).flatten(2).transpose(1, 2).float() for z in zs]     # [N, hw, 1]
+        q = [upcast(self.query(z).flatten(2).transpose(1, 2)) for z in zs]     # [N, hw, C/r]
+        k = [upcast(self.key(z).flatten(2)) for z in zs]                       # [N, C/r, hw]
+        v = [upcast(self.value(z).flatten(2).transpose(1, 2)) for z in zs]     # [N, hw, 1]
         out = []
         for i in range(len(zs)):
             att = sum(q[i] @ k[j] for j in range(len(zs)) if j != i)

@@ -9,9 +9,9 @@ import math
 import numpy as np, torch, torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['optional', 'evaluating', 'as_image', 'show_images', 'MixOutput', 'mixed_ce', 'mixup_loss', 'soft_targets', 'Mixer',
-           'check_batch', 'Mixup', 'rand_box', 'paste_box', 'CutMix', 'ManifoldMix', 'fmix_mask', 'FMix', 'ResizeMix',
-           'SmoothMix', 'saliency_peak', 'SaliencyMix', 'GridMix', 'AttentiveMix']
+__all__ = ['optional', 'evaluating', 'upcast', 'as_image', 'show_images', 'MixOutput', 'mixed_ce', 'mixup_loss', 'soft_targets',
+           'Mixer', 'check_batch', 'Mixup', 'rand_box', 'paste_box', 'CutMix', 'ManifoldMix', 'fmix_mask', 'FMix',
+           'ResizeMix', 'SmoothMix', 'saliency_peak', 'SaliencyMix', 'GridMix', 'AttentiveMix']
 
 # %% ../nbs/00_mixing.ipynb #opt00002
 def optional(module: str, extra: str, what: str):
@@ -32,6 +32,11 @@ def evaluating(*modules):
         yield
     finally:
         for m, w in zip(modules, was): m.train(w)
+
+# %% ../nbs/00_mixing.ipynb #up000001
+def upcast(t: torch.Tensor) -> torch.Tensor:
+    "At least float32: float16/bfloat16 (AMP) and integer tensors become float32; float64 stays float64."
+    return t if t.dtype == torch.float64 else t.float()
 
 # %% ../nbs/00_mixing.ipynb #asim0001
 def as_image(t) -> np.ndarray:
@@ -68,21 +73,21 @@ class MixOutput:
     aux_loss: torch.Tensor | None = None  # a method's own extra loss term, added by the trainer
 
 def mixed_ce(logits, ys, lams, label_smoothing: float = 0.0):
-    "`Σₖ λₖ·CE(logits, ys[k])` in float32, for any number of sources. Numbers λₖ weight the batch's mean cross-entropies (the official AutoMix loss); tensors (one λ per sample) weight each sample's before the mean."
-    logits = logits.float()
+    "`Σₖ λₖ·CE(logits, ys[k])` in at least float32 (`upcast`), for any number of sources. Numbers λₖ weight the batch's mean cross-entropies (the official AutoMix loss); tensors (one λ per sample) weight each sample's before the mean."
+    logits = upcast(logits)
     if not any(torch.is_tensor(l) for l in lams):
         return sum(l * F.cross_entropy(logits, t, label_smoothing=label_smoothing) for l, t in zip(lams, ys))
     ce = [F.cross_entropy(logits, t, reduction="none", label_smoothing=label_smoothing) for t in ys]
-    return sum(torch.as_tensor(l, dtype=torch.float32, device=logits.device) * c for l, c in zip(lams, ce)).mean()
+    return sum(torch.as_tensor(l, dtype=logits.dtype, device=logits.device) * c for l, c in zip(lams, ce)).mean()
 
 def mixup_loss(logits, out: MixOutput, label_smoothing: float = 0.0):
     "The mixed cross-entropy of a `MixOutput`: `lam·CE(logits, y_a) + (1−lam)·CE(logits, y_b)` per sample (or `Σ_k w_jk·CE(logits_j, y_k)` with `weights`)."
     if out.weights is not None:               # many sources: CE(logits_j, y_k) for every pair, weighted
-        logp = logits.float().log_softmax(-1)
+        logp = upcast(logits).log_softmax(-1)
         ce = -logp[:, out.y_a]                                         # [N outputs, N inputs]
         if label_smoothing: ce = (1 - label_smoothing) * ce - label_smoothing * logp.mean(-1, keepdim=True)
         return (out.weights.to(ce) * ce).sum(1).mean()
-    lam = torch.as_tensor(out.lam, dtype=torch.float32, device=logits.device)
+    lam = torch.as_tensor(out.lam, dtype=upcast(logits).dtype, device=logits.device)
     return mixed_ce(logits, [out.y_a, out.y_b], [lam, 1 - lam], label_smoothing)
 
 # %% ../nbs/00_mixing.ipynb #sft00002

@@ -4,15 +4,15 @@
 
 # %% ../nbs/09_sweep.ipynb #f7628435
 from __future__ import annotations
-import argparse, dataclasses, hashlib, json, math, sys, time
+import argparse, contextlib, dataclasses, hashlib, json, math, re, sys, time
 from pathlib import Path
 import numpy as np, pandas as pd
 
 # %% auto #0
 __all__ = ['LAM_GRID', 'run_key', 'run_folder', 'is_done', 'run_sweep', 'paired_difference', 'sweep_table', 'cached_json',
            'pipeline_shares', 'label_agreement_of_run', 'downstream_of_run', 'oracle_agreement_of_run', 'holm',
-           'paired_test', 'family_pairs', 'compare_family', 'flattened', 'test_correct_of_run', 'cluster_se',
-           'compare_family_glyphs', 'glyph_variance', 'compare_family_bins', 'main']
+           'paired_test', 'family_pairs', 'compare_family', 'flattened', 'run_threads', 'test_correct_of_run',
+           'cluster_se', 'compare_family_glyphs', 'glyph_variance', 'compare_family_bins', 'main']
 
 # %% ../nbs/09_sweep.ipynb #0d1665e9
 def run_key(cfg) -> str:
@@ -292,6 +292,19 @@ def flattened(curves: pd.DataFrame, col: str, n: int = 10) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 # %% ../nbs/09_sweep.ipynb #bc95f9dd
+@contextlib.contextmanager
+def run_threads(d):
+    """torch's thread count set to the one run `d` recorded (`hardware`: 'cpu (N threads; …'), restored afterwards.
+    A re-evaluation on the run's batches and thread count takes the run's float path on the same machine, so its
+    verdicts equal the logged top-1 exactly; another thread count may split a reduction otherwise and flip a near-tie."""
+    import torch
+    from automix.runs import read_run
+    m = re.match(r"cpu \((\d+) threads", str(read_run(d, "config").get("hardware", "")))
+    was = torch.get_num_threads()
+    torch.set_num_threads(int(m.group(1)) if m else was)
+    try: yield
+    finally: torch.set_num_threads(was)
+
 def test_correct_of_run(d) -> dict:
     "Per test image, whether the run's final online and EMA networks (`Method.roles`) classify it right, as '0'/'1' strings; from `last.pt`, cached as `test_correct.json`."
     import torch
@@ -302,13 +315,14 @@ def test_correct_of_run(d) -> dict:
         method, cfg, _ = load_method(d)
         method.eval()
         ds = _subset(get_dataset(cfg.dataset, cfg.data_root, "test"), cfg.test_size)
-        dl = torch.utils.data.DataLoader(ds, batch_size=250)
+        dl = torch.utils.data.DataLoader(ds, batch_size=max(cfg.batch_size, 256))          # the trainer's test batches
         nets, out = method.eval_models(), {}
-        for role, tag in [(r, t) for r, t in method.roles.items() if t in nets]:       # a run without an EMA has only `online`
-            logits, y = predict(nets[tag], dl)
-            ok = (logits.argmax(1) == y).tolist()
-            out[role] = "".join("1" if v else "0" for v in ok)
-            out[f"top1_{role}"] = 100 * sum(ok) / len(ok)
+        with run_threads(d):                                                              # on the run's thread count
+            for role, tag in [(r, t) for r, t in method.roles.items() if t in nets]:      # a run without an EMA: `online` only
+                logits, y = predict(nets[tag], dl)
+                ok = (logits.argmax(1) == y).tolist()
+                out[role] = "".join("1" if v else "0" for v in ok)
+                out[f"top1_{role}"] = 100 * sum(ok) / len(ok)
         return {**out, "index": list(map(int, getattr(ds, "indices", range(len(ds)))))}   # which test images, in order
     return cached_json(d, "test_correct.json", compute)
 

@@ -258,9 +258,15 @@ def setup_run(cfg: TrainConfig, dist: DistEnv, device: torch.device, out: Path, 
         load_state(method, ck["method"], path)
         opt.load_state_dict(ck["optimizer"])
         history, start = ck["history"], ck["epoch"]
-        try: from_preset = json.loads((out / "config.json").read_text()).get("from_preset", from_preset)   # the first start's record
-        except (OSError, ValueError): pass
-    if dist.rank == 0: (out / "config.json").write_text(json.dumps({**asdict(cfg), "commit": code_version(), "hardware": hardware(device), "float_path": float_path(device), "from_preset": sorted(from_preset)}, indent=1))
+        try: first = json.loads((out / "config.json").read_text())                   # the first start's record
+        except (OSError, ValueError): first = {}
+        from_preset = first.get("from_preset", from_preset)
+        paths = first.get("hardware_history", [first["hardware"]] if "hardware" in first else [])
+    else: paths = []
+    hw = hardware(device)
+    paths = paths + ([] if hw in paths else [hw])     # every float path that trained this run: more than one, and it is no one class's
+    if dist.rank == 0: (out / "config.json").write_text(json.dumps({**asdict(cfg), "commit": code_version(), "hardware": hw, "hardware_history": paths,
+                                                                   "float_path": float_path(device), "from_preset": sorted(from_preset)}, indent=1))
     tb = TensorBoardLog(out, cfg.log_images_every) if cfg.log == "tensorboard" and dist.rank == 0 else None
     return Run(cfg, dist, device, out, train_ds, test_ds, method, opt, step_fn, autocast, scaler, train_dl, test_dl, set_epoch,
                history, start, tb)

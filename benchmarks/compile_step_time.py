@@ -34,7 +34,8 @@ if __name__ == "__main__":
     a = ap.parse_args()
     torch.set_num_threads(a.threads); dev = torch.device(a.device)
     name = torch.cuda.get_device_name() if dev.type == "cuda" else f"CPU, {a.threads} threads"
-    print(f"torch {torch.__version__}, {name}, CIFAR ResNet-18 32 px batch {a.batch}, median of {a.iters} steps")
+    from automix.runs import hardware
+    print(f"{hardware(dev)}, {name}, CIFAR ResNet-18 32 px batch {a.batch}, median of {a.iters} steps")
     x, y = torch.randn(a.batch, 3, 32, 32, device=dev), torch.randint(0, 100, (a.batch,), device=dev)
     for kind in ("vanilla", "automix"):
         steps, first, warm = {}, {}, {}

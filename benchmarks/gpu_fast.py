@@ -68,6 +68,7 @@ def epoch_time(root: Path, device, smoke: bool, out: Path) -> dict:
 
 
 def main():
+    from automix.runs import hardware
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--device", default="cuda"); ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--budget", type=float, default=300, help="seconds; measurements after it are skipped")
@@ -77,7 +78,8 @@ def main():
     if dev.type == "cuda":
         if not torch.cuda.is_available(): raise SystemExit("no CUDA device: run with --smoke --device cpu to check the script")
         torch.backends.cuda.matmul.allow_tf32 = True; torch.backends.cudnn.allow_tf32 = True; torch.backends.cudnn.benchmark = True
-    t0, res = time.time(), dict(device=torch.cuda.get_device_name(dev) if dev.type == "cuda" else "cpu", torch=torch.__version__, steps=[], skipped=[])
+    t0, res = time.time(), dict(device=torch.cuda.get_device_name(dev) if dev.type == "cuda" else "cpu", torch=torch.__version__,
+                       hardware=hardware(dev), steps=[], skipped=[])
     def save(): a.out.parent.mkdir(parents=True, exist_ok=True); a.out.write_text(json.dumps(res, indent=1))
     iters = 1 if a.smoke else a.iters
     plan = [(m, 32, amp, cl, cm) for m in ("vanilla", "automix", "mixup", "samix") for cm in (None, "reduce-overhead", "default")

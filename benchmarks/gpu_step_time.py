@@ -36,7 +36,8 @@ if __name__ == "__main__":
     a = ap.parse_args(); dev = torch.device(a.device)
     if dev.type == "cuda" and not torch.cuda.is_available(): raise SystemExit("no CUDA device: this benchmark needs a GPU")
     if dev.type == "cuda": torch.backends.cudnn.benchmark = True
-    print(f"{torch.cuda.get_device_name(dev) if dev.type == 'cuda' else 'cpu'}, torch {torch.__version__}")
+    from automix.runs import hardware
+    print(hardware(dev))
     for amp in (False, True):
         v, m = bench("vanilla", amp, a.iters, dev), bench("automix", amp, a.iters, dev)
         print(f"{'bf16' if amp else 'fp32'}: vanilla {v * 1e3:.1f} ms/step, automix {m * 1e3:.1f} ms/step, ratio {m / v:.2f}x")

@@ -37,7 +37,8 @@ if __name__ == "__main__":
             t = time.perf_counter(); step(k); dt = time.perf_counter() - t
             if r: times[k].append(dt)                     # round 0 is warm-up
     base = statistics.median(times["vanilla"])
-    print(f"torch {torch.__version__}, {a.threads} threads, {a.backbone}, 32 px, batch {a.batch}, median of {a.iters} steps")
+    from automix.runs import hardware
+    print(f"{hardware('cpu')}, {a.backbone}, 32 px, batch {a.batch}, median of {a.iters} steps")
     print(f"{'method':<14}{'s/step':>8}{'× vanilla':>11}")
     for k in methods:
         t = statistics.median(times[k]); print(f"{k:<14}{t:8.3f}{t / base:11.2f}")

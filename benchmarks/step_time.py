@@ -63,6 +63,7 @@ if __name__ == "__main__":
     ap.add_argument("--big", action="store_true", help="also ResNet-18 at 224 px, batch 16")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    print(f"torch {torch.__version__}, {a.threads} threads")
+    from automix.runs import hardware
+    print(hardware("cpu"))                      # the float path and machine these times belong to
     bench("cifar_resnet18", 32, 100, a.iters)
     if a.big: bench("resnet18", 224, 16, a.iters)
