@@ -13,14 +13,17 @@ __all__ = ['blocks', 'sign_flip_p', 'verdict', 'family', 'power_paired', 'blocks
 
 # %% ../nbs/09b_powered.ipynb #pw000005
 def blocks(runs: pd.DataFrame, arms) -> tuple[pd.DataFrame, list[str]]:
-    """The complete blocks of `runs` (arm, seed, hardware, commit and the measures) for `arms`: one row per (arm, seed)
-    of a seed whose every arm finished on one hardware class and one commit; and why each other seed is left out."""
+    """The complete blocks of `runs` (arm, seed, hardware, commit and the measures; optionally `hardware_history`, the
+    classes that trained each run) for `arms`: one row per (arm, seed) of a seed whose every arm finished on one hardware
+    class and one commit; and why each other seed is left out."""
     arms = list(arms)
     unknown = sorted(set(arms) - set(runs.arm))
     kept, why = [], []
     for seed, g in runs[runs.arm.isin(arms)].groupby("seed"):
         missing = sorted(set(arms) - set(g.arm))
         if missing: why.append(f"seed {seed}: not finished: {', '.join(missing)}")
+        elif "hardware_history" in g and (mixed := sorted(g.arm[g.hardware_history.map(lambda h: len(set(h)) > 1)])):
+            why.append(f"seed {seed}: a run resumed on another class ({', '.join(mixed)})")
         elif g.hardware.nunique() > 1: why.append(f"seed {seed}: arms on {g.hardware.nunique()} float-path classes ({', '.join(sorted(g.hardware.unique()))})")
         elif g.commit.nunique() > 1: why.append(f"seed {seed}: arms from {g.commit.nunique()} commits")
         elif g.arm.duplicated().any(): why.append(f"seed {seed}: an arm finished twice ({', '.join(sorted(g.arm[g.arm.duplicated()]))})")
@@ -41,6 +44,7 @@ def sign_flip_p(d, exact_max: int = 20, draws: int = 2 ** 20, seed: int = 0) -> 
             signs = 1 - 2 * ((np.arange(start, min(start + 2 ** 16, 2 ** n))[:, None] >> np.arange(n)) & 1)
             k += int((np.abs(signs @ d) >= obs).sum())
         return k / 2 ** n
+    if draws < 2 ** 16 or draws % 2 ** 16: raise ValueError(f"draws must be a multiple of 65536 (2**16); got {draws}")
     rng = np.random.default_rng(seed)
     k = sum(int((np.abs(rng.choice([-1.0, 1.0], size=(c, n)) @ d) >= obs).sum()) for c in [2 ** 16] * (draws // 2 ** 16))
     return (k + 1) / (draws // 2 ** 16 * 2 ** 16 + 1)

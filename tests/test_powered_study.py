@@ -1,5 +1,5 @@
 """The powered study's launcher (tools/powered_study.py) and its report (nbs/study_powered.ipynb), at tiny settings."""
-import json, subprocess, sys
+import json, re, subprocess, sys
 from pathlib import Path
 import pytest
 
@@ -74,5 +74,13 @@ def test_smoke_study_and_its_report(tmp_path):
     assert "protocol's share" in t.comparison.iloc[6] and (t.n == 2).all()
     report(out, tmp_path / "b.ipynb", 2)                                 # the rebuild: the same bytes
     assert all((out / f).read_bytes() == b for f, b in files.items())
-    report(out, tmp_path / "c.ipynb", 3)
-    assert "interim" in (out / "README.md").read_text() and pd.read_csv(out / "comparisons.csv").verdict.iloc[0].startswith("interim")
+    report(out, tmp_path / "c.ipynb", 3)                                 # an interim look: the count of blocks, nothing else
+    text = (out / "README.md").read_text()
+    assert "interim, 2 of 3 blocks" in text and "p-values" in text and not re.search(r"\[[-+]\d", text)   # no interval
+    assert not any((out / f).exists() for f in ("comparisons.csv", "pairs.csv", "forest.png"))
+    run = next(d for d in out.glob("*_s1_*") if json.loads((d / "arm.json").read_text())["arm"] == "mixup")   # a run resumed
+    # on another class leaves its block
+    cfg = json.loads((run / "config.json").read_text())
+    (run / "config.json").write_text(json.dumps({**cfg, "hardware_history": [cfg["hardware"], "cpu (2 threads; elsewhere)"]}))
+    report(out, tmp_path / "d.ipynb", 2)
+    assert "interim, 1 of 2 blocks" in (out / "README.md").read_text() and "a run resumed on another class (mixup)" in (tmp_path / "d.ipynb").read_text()

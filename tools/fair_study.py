@@ -93,7 +93,8 @@ def launch(out: Path, a, script: str = "fair_study.py", extra=()):
         raise SystemExit(f"{code} holds {commit}, but the study is frozen at {frozen.read_text().strip()} ({frozen}); remove {code}")
     if not frozen.is_file(): frozen.write_text(commit + "\n")
     print(f"code: {commit} in {code}")
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONPATH": str(code), "AUTOMIX_COMMIT": commit}
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONPATH": str(code), "AUTOMIX_COMMIT": commit,
+           "CUDA_VISIBLE_DEVICES": ""}                          # a CPU study: a GPU on the machine would be another class
     for w in range(1, a.workers + 1):
         args = [sys.executable, str(code / "tools" / script), str(out), "--worker", str(w), "--seeds", a.seeds,
                 "--arms", a.arms] + (["--smoke"] if a.smoke else []) + list(extra)
