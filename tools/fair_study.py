@@ -105,21 +105,27 @@ def launch(out: Path, a, script: str = "fair_study.py", extra=()):
         time.sleep(0 if a.smoke else 5)
 
 
-def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+def parse(argv, doc: str, seeds: str, arms) -> argparse.Namespace:
+    "A study launcher's command line (this one's and the powered study's): OUT, workers, seeds, arms, smoke; --workers checked."
+    p = argparse.ArgumentParser(description=doc.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("out", type=Path)
     p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--seeds", default="0-4")
-    p.add_argument("--arms", default=",".join(ARMS))
+    p.add_argument("--seeds", default=seeds)
+    p.add_argument("--arms", default=",".join(arms))
     p.add_argument("--smoke", action="store_true", help="tiny settings (2 epochs, 60 images): test the machinery")
     p.add_argument("--wait", action="store_true", help="wait for each worker (tests)")
     p.add_argument("--worker", type=int, default=0, help=argparse.SUPPRESS)
     a = p.parse_args(argv)
+    if a.workers < 1: raise SystemExit(f"--workers must be at least 1; got {a.workers}")
+    return a
+
+
+def main(argv=None):
+    a = parse(argv, __doc__, "0-4", ARMS)
     arms = a.arms.split(",")
     for arm in arms: settings(arm, 0)                           # unknown arms fail here, before anything starts
     if "oracle" in arms: raise SystemExit(f"the judge (oracle) is queued by itself, first; choose arms from: {', '.join(ARMS)}")
     seeds_of(a.seeds)
-    if a.workers < 1: raise SystemExit(f"--workers must be at least 1; got {a.workers}")
     out = a.out.resolve()
     if a.worker: worker(out, arms, seeds_of(a.seeds), a.smoke, a.worker)
     else: launch(out, a)

@@ -11,7 +11,7 @@ another class (a later session's machine) leaves it — its unfinished runs too,
 to the next seed. Freezing, resuming and the workers' queue are the fair study's
 (`tools/fair_study.py`): the code is cloned once to OUT/code at the commit in OUT/COMMIT; rerunning resumes.
 """
-import argparse, json, sys, time
+import json, sys, time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -81,19 +81,10 @@ def worker(out: Path, arms, seeds, smoke: bool, wid: int):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("out", type=Path)
-    p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--seeds", default=SEEDS)
-    p.add_argument("--arms", default=",".join(ARMS))
-    p.add_argument("--smoke", action="store_true", help="tiny settings (2 epochs, 60 images): test the machinery")
-    p.add_argument("--wait", action="store_true", help="wait for each worker (tests)")
-    p.add_argument("--worker", type=int, default=0, help=argparse.SUPPRESS)
-    a = p.parse_args(argv)
+    a = fair_study.parse(argv, __doc__, SEEDS, ARMS)
     arms = a.arms.split(",")
     for arm in arms: settings(arm, 0)                           # unknown arms fail here, before anything starts
     seeds = fair_study.seeds_of(a.seeds)
-    if a.workers < 1: raise SystemExit(f"--workers must be at least 1; got {a.workers}")
     out = a.out.resolve()
     if a.worker: worker(out, arms, seeds, a.smoke, a.worker)
     else: fair_study.launch(out, a, script="powered_study.py")
