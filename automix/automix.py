@@ -12,9 +12,9 @@ from .mixblock import MixBlock, mask_loss
 from .mixing import evaluating, as_image, show_images, mixed_ce, upcast
 
 # %% auto #0
-__all__ = ['HEADS', 'Method', 'momentum_schedule', 'warn_no_schedule', 'WeightEMA', 'no_repeat_perm', 'stage_channels',
-           'official_scale_factor', 'init_head_', 'WithHead', 'AutoMix', 'adjust_mask', 'grads_of', 'reference_step',
-           'reference_momentum_update']
+__all__ = ['HEADS', 'Method', 'momentum_schedule', 'warn_no_schedule', 'ShortEMAWarning', 'ema_memory', 'warn_short_ema',
+           'WeightEMA', 'no_repeat_perm', 'stage_channels', 'official_scale_factor', 'init_head_', 'WithHead',
+           'AutoMix', 'adjust_mask', 'grads_of', 'reference_step', 'reference_momentum_update']
 
 # %% ../nbs/02_automix.ipynb #meth0001
 class Method(nn.Module):
@@ -23,7 +23,7 @@ class Method(nn.Module):
     def training_step(self, x, y) -> dict: raise NotImplementedError
     def param_groups(self, cfg=None) -> list[dict]: return [dict(params=[p for p in self.parameters() if p.requires_grad])]
     def after_step(self): pass
-    def set_total_steps(self, total: int): self.total_steps = total
+    def set_total_steps(self, total: int): self.total_steps, self.schedule_set = total, True   # the EMA schedule's length
     def eval_models(self) -> dict[str, nn.Module]: raise NotImplementedError
     def networks(self) -> list[nn.Module]: return list({id(m): m for m in self.eval_models().values()}.values())
     def sample_figure(self, x, y): return None   # a figure of what the method trains on, if it has one
@@ -44,13 +44,35 @@ def warn_no_schedule(owner):
     warnings.warn(f"{type(owner).__name__}.set_total_steps(N) was never called: the EMA schedule runs over one step, so its "
                   "coefficient sits at its end value from the start; call set_total_steps(epochs × steps per epoch) first", stacklevel=3)
 
+# %% ../nbs/02_automix.ipynb #ema0mem1
+class ShortEMAWarning(UserWarning):
+    "A run too short for its EMA schedule: the average still holds a visible share of the initial, untrained weights."
+
+def ema_memory(total: int, start: float, end: float) -> float:
+    "The share of its initial weights an EMA on `momentum_schedule` still holds after `total` steps: the product of the coefficients."
+    return math.prod(momentum_schedule(t, total, start, end) for t in range(total))
+
+def warn_short_ema(method, total: int, rank: int = 0) -> float | None:
+    "Warn (on rank 0) when `method`'s EMA network would end `total` steps holding over 20% of its initial weights; returns that share."
+    ema = getattr(method, "ema", None)
+    if ema is not None: start, end = ema.start, ema.end                                   # a WeightEMA on any method
+    elif hasattr(method, "momentum_start"): start, end = method.momentum_start, method.momentum_end   # the momentum encoder
+    else: return None
+    kept = ema_memory(total, start, end)
+    if kept > 0.2 and rank == 0:
+        import warnings
+        warnings.warn(f"the EMA network will end this run still holding {kept:.0%} of its random initial weights ({total} steps, "
+                      f"coefficient {start} → {end}), so its scores will lag the online network's (the *_top1_online keys); "
+                      "train more steps or lower momentum_start/momentum_end to let it catch up", ShortEMAWarning, stacklevel=2)
+    return kept
+
 # %% ../nbs/02_automix.ipynb #ema00001
 class WeightEMA(nn.Module):
     "An EMA of `model`'s weights and buffers (torch's `AveragedModel`), its coefficient on the momentum encoder's cosine schedule."
     def __init__(self, model: nn.Module, start: float = 0.999, end: float = 0.999999):
         super().__init__()
         if not 0 <= start <= end <= 1: raise ValueError(f"an EMA needs 0 ≤ start ≤ end ≤ 1; got start={start}, end={end}")
-        self.start, self.end, self.total_steps = start, end, 1
+        self.start, self.end, self.total_steps, self.schedule_set = start, end, 1, False
         self.averaged = AveragedModel(model, multi_avg_fn=self._average, use_buffers=True).requires_grad_(False)
         self.averaged.update_parameters(model)         # the first call copies: the average starts at the network itself
         self.register_buffer("step", torch.zeros((), dtype=torch.long))
@@ -59,9 +81,10 @@ class WeightEMA(nn.Module):
     @torch.no_grad()
     def update(self, model: nn.Module):
         "θ_ema ← m·θ_ema + (1−m)·θ for parameters and buffers, `m` at this step of the schedule; then count the step."
-        if int(self.step) == 0 and self.total_steps == 1: warn_no_schedule(self)
+        if int(self.step) == 0 and not self.schedule_set: warn_no_schedule(self)
         self.averaged.update_parameters(model)
         self.step += 1
+    def set_total_steps(self, total: int): self.total_steps, self.schedule_set = total, True
     @property
     def module(self) -> nn.Module: return self.averaged.module
 
@@ -155,7 +178,7 @@ class AutoMix(Method):
         self.full_momentum_forward, self.scale_factor = full_momentum_forward, scale_factor
         self.mixblock_lr, self.mixblock_min_lr = mixblock_lr, mixblock_min_lr
         self.register_buffer("step", torch.zeros((), dtype=torch.long))
-        self.total_steps = 1
+        self.total_steps, self.schedule_set = 1, False
 
     def make_mix_block(self, channels: int, lam_concat: bool, upsample: str) -> nn.Module:
         "The mask generator (a variant swaps in its own)."
@@ -290,7 +313,7 @@ def training_step(self: AutoMix, x, y) -> dict:
 @torch.no_grad()
 def momentum_update(self: AutoMix):
     "θ_k ← m·θ_k + (1−m)·θ_q for the backbone and both heads, m from `momentum_schedule`; then count the step."
-    if int(self.step) == 0 and self.total_steps == 1: warn_no_schedule(self)
+    if int(self.step) == 0 and not self.schedule_set: warn_no_schedule(self)
     m = momentum_schedule(int(self.step), self.total_steps, self.momentum_start, self.momentum_end)
     k, q = self._k_params(), self._q_params()
     torch._foreach_mul_(k, m)

@@ -11,6 +11,7 @@ from .mixers import MIXERS
 from .data import DATASETS, get_spec
 from .models import MODELS, known_backbone
 from .automix import AutoMix, HEADS
+from .mixing import LOSSES
 from .variants import AdAutoMix, PIPELINE_METHODS
 
 # %% auto #0
@@ -89,6 +90,7 @@ class TrainConfig:
     warmup_epochs: float = 0.0          # linear warm-up, in epochs
     alpha: float | None = None          # λ ~ Beta(α, α) (preset: the paper's α per method and benchmark)
     label_smoothing: float = 0.0        # label smoothing of the cross-entropy
+    loss: str = "ce"                    # vanilla and the mixers: ce (cross-entropy) or bce (binary cross-entropy on soft targets)
     pretrained: str | None = None       # weights: a local file, 'download' or 'none'
     seed: int = 0                       # random seed (data order, initialisation, mixing draws)
     data_root: str = "data"             # folder holding the dataset in its official layout
@@ -216,10 +218,14 @@ def resolve_config(cfg: TrainConfig | None = None, **overrides) -> TrainConfig:
     if keep and not all(e.isdigit() and int(e) > 0 for e in keep.split(",")):
         raise ConfigError(f"keep_epochs lists epochs to keep, like 50,100; got {cfg.keep_epochs!r}")
     cfg.adv_beta = _num("adv_beta", cfg.adv_beta, float, 0, strict=False)
-    cfg.alpha = _num("alpha", cfg.alpha, float, 0) if cfg.method != "vanilla" else 0.0
+    alpha = _num("alpha", cfg.alpha, float, 0, strict=cfg.method != "vanilla")    # vanilla mixes nothing, yet -1 is still refused
+    cfg.alpha = alpha if cfg.method != "vanilla" else 0.0
     if cfg.min_lr > cfg.lr: raise ConfigError(f"min_lr ({cfg.min_lr}) must not exceed lr ({cfg.lr})")
     if cfg.amp not in ("none", "bf16", "fp16"): raise ConfigError(f"amp must be 'none', 'bf16' or 'fp16', got {cfg.amp!r}")
     if cfg.log not in ("csv", "tensorboard"): raise ConfigError(f"log must be 'csv' or 'tensorboard', got {cfg.log!r}")
+    if cfg.loss not in LOSSES: raise ConfigError(f"loss must be one of {', '.join(LOSSES)}; got {cfg.loss!r}")
+    if cfg.loss != "ce" and cfg.method in PIPELINES:
+        raise ConfigError(f"loss={cfg.loss!r} is for vanilla and the hand-crafted mixers; {cfg.method}'s losses are the official cross-entropies")
     cfg.log_images_every = _num("log_images_every", cfg.log_images_every, int, 0, strict=False)
     if cfg.momentum_start is not None and cfg.momentum_end is not None and cfg.momentum_end < cfg.momentum_start:
         raise ConfigError(f"momentum_end ({cfg.momentum_end}) must not be below momentum_start ({cfg.momentum_start}): the EMA's cosine schedule rises")
@@ -256,7 +262,7 @@ MAY_CHANGE_ON_RESUME = ("resume", "progress", "num_workers", "device", "out_dir"
                         "log", "log_images_every")
 # Fields added after runs were first committed, with the default that reproduces those runs: a saved config without one
 # of them was trained at that default, so it still names (run_key), finishes (is_done) and resumes the same run.
-ADDED_FIELDS = dict(ema=False, scale_factor=None, device_data=False)
+ADDED_FIELDS = dict(ema=False, scale_factor=None, device_data=False, loss="ce")
 
 def run_settings(cfg) -> dict:
     "What defines what a run computes: every field but those in `MAY_CHANGE_ON_RESUME`, and an added field only where it is not at its default."
@@ -265,13 +271,18 @@ def run_settings(cfg) -> dict:
 
 _FIELDS = {f.name for f in dataclasses.fields(TrainConfig)}
 
-def check_same_run(saved: dict, cfg: TrainConfig, path):
-    "Refuse to resume `path` under a configuration that differs from the one it was trained with, naming every field."
+def check_same_run(saved: dict, cfg: TrainConfig, path, preset=()):
+    """Refuse to resume `path` under a configuration that differs from the one it was trained with, naming every field
+    the user set; fields filled from a preset (`preset`, on either side) are named apart, as what those settings imply."""
     was, now = run_settings(saved), run_settings(cfg)
     same_place = lambda a, b: os.path.realpath(os.path.expanduser(str(a))) == os.path.realpath(os.path.expanduser(str(b)))
     if "data_root" in was and same_place(was["data_root"], now["data_root"]): was["data_root"] = now["data_root"]   # ../data/x, data/x/
     diff = [f"{k}: {was.get(k, ADDED_FIELDS.get(k, '(not recorded)'))!r} → {now.get(k, ADDED_FIELDS.get(k))!r}" for k in sorted(set(was) | set(now))
             if was.get(k, ADDED_FIELDS.get(k, "(not recorded)")) != now.get(k, ADDED_FIELDS.get(k))]
-    if diff: raise ConfigError(f"{path} was trained with other settings; resuming would mix two runs. Differences: "
-                               + "; ".join(diff) + ". Use another out_dir for the new settings.")
+    if not diff: return
+    implied = [d for d in diff if d.split(":")[0] in set(preset)]
+    given = [d for d in diff if d not in implied] or implied        # only presets differ: say so, not nothing
+    also = f" (and from the presets these imply: {'; '.join(implied)})" if implied and given is not implied else ""
+    raise ConfigError(f"{path} was trained with other settings; resuming would mix two runs. Differences: "
+                      + "; ".join(given) + also + ". Use another out_dir for the new settings.")
 

@@ -79,11 +79,11 @@ def build_csv(base: Path, split: str, transform=None) -> FileImageDataset:
     return FileImageDataset(paths, [classes.index(key(l)) for _, _, l in lst], classes, transform)
 
 register_dataset(DatasetSpec(name="folder", build=build_folder, num_classes=0, image_size=224, required=("train", "test"),
-    transforms=lambda split: image_transforms(split, 224), layout="<root>/train/<class>/*.jpg, <root>/test/<class>/*.jpg",
-    url="your own images"))
+    mean=IMAGENET_MEAN, std=IMAGENET_STD,
+    transforms=lambda split: image_transforms(split, 224), layout="<root>/train/<class>/*.jpg, <root>/test/<class>/*.jpg"))
 register_dataset(DatasetSpec(name="csv", build=build_csv, num_classes=0, image_size=224, required=("train.csv", "test.csv"),
-    transforms=lambda split: image_transforms(split, 224), layout="<root>/train.csv, <root>/test.csv (header: path,label)",
-    url="your own images"))
+    mean=IMAGENET_MEAN, std=IMAGENET_STD,
+    transforms=lambda split: image_transforms(split, 224), layout="<root>/train.csv, <root>/test.csv (header: path,label)"))
 
 def make_image_folder(root, classes=("cat", "dog", "fox"), per_class: int = 4, size: int = 48) -> Path:
     "Write a tiny `folder` dataset (and the same images as a `csv` dataset) under `root`: coloured noise per class."

@@ -14,10 +14,10 @@ from PIL import Image
 
 # %% auto #0
 __all__ = ['DATASETS', 'DIGITS_MEAN', 'DIGITS_STD', 'IMAGENET_MEAN', 'IMAGENET_STD', 'RANK_STRIDE', 'DatasetNotFoundError',
-           'DatasetSpec', 'register_dataset', 'check_files', 'get_spec', 'get_dataset', 'TensorImageDataset',
-           'load_digits_split', 'tensor_transforms', 'load_image', 'decode_image', 'FileImageDataset',
-           'check_image_files', 'verify_images', 'image_transforms', 'SeededSampler', 'SeededItems', 'auto_workers',
-           'named_errors', 'write_test_image', 'fixture_for', 'make_fixture']
+           'DatasetSpec', 'register_dataset', 'check_files', 'get_spec', 'get_dataset', 'input_pipeline',
+           'TensorImageDataset', 'load_digits_split', 'tensor_transforms', 'load_image', 'decode_image',
+           'FileImageDataset', 'check_image_files', 'verify_images', 'image_transforms', 'SeededSampler', 'SeededItems',
+           'auto_workers', 'named_errors', 'write_test_image', 'fixture_for', 'make_fixture']
 
 # %% ../nbs/03_datasets.ipynb #4df3b61d
 class DatasetNotFoundError(FileNotFoundError):
@@ -43,7 +43,11 @@ class DatasetSpec:
 DATASETS: dict[str, DatasetSpec] = {}
 
 def register_dataset(spec: DatasetSpec) -> DatasetSpec:
-    "Add `spec` to the registry."
+    "Add `spec` to the registry; its `mean`/`std` must be its test transform's, since an exported model records them."
+    test = input_pipeline(spec.transforms("test")) if spec.transforms else {}
+    if test.get("mean") is not None and not np.allclose(test["mean"] + test["std"], [*spec.mean, *spec.std]):
+        raise ValueError(f"dataset {spec.name!r}: mean/std {tuple(spec.mean)}/{tuple(spec.std)} differ from its test transform's "
+                         f"{tuple(test['mean'])}/{tuple(test['std'])}; an exported model would normalise its inputs wrongly")
     DATASETS[spec.name] = spec
     return spec
 
@@ -56,7 +60,8 @@ def check_files(spec: DatasetSpec, root) -> Path:
         raise DatasetNotFoundError(
             f"dataset {spec.name!r} not found: searched {base.resolve()}\n"
             f"missing: {', '.join(missing)}\nexpected layout:\n{spec.layout}\n"
-            f"download it from {spec.url} and unpack it under {Path(root).resolve()}")
+            + (f"download it from {spec.url} and unpack it under {Path(root).resolve()}" if spec.url
+               else f"put your images there in that layout (both splits)"))
     return base
 
 def get_spec(name: str) -> DatasetSpec:
@@ -76,6 +81,17 @@ def get_dataset(name: str, root="data", split: str = "train", transform="default
     ds = spec.build(base, split, transform, **options)
     ds.num_classes = spec.num_classes or len(ds.classes)
     return ds
+
+# %% ../nbs/03_datasets.ipynb #ds0pipe1
+def input_pipeline(transform) -> dict:
+    "The deterministic steps of a test `transform`: `resize` and `size` (centre crop) in pixels, `mean`/`std` of its `Normalize`; None where absent."
+    steps = list(transform.transforms) if isinstance(transform, T.Compose) else ([] if transform is None else [transform])
+    out = dict(resize=None, size=None, mean=None, std=None)
+    for s in steps:
+        if isinstance(s, T.Normalize): out["mean"], out["std"] = [float(v) for v in s.mean], [float(v) for v in s.std]
+        elif isinstance(s, T.Resize): out["resize"] = s.size[0] if len(s.size) == 1 else list(s.size)
+        elif isinstance(s, T.CenterCrop): out["size"] = s.size[0] if s.size[0] == s.size[1] else list(s.size)
+    return out
 
 # %% ../nbs/03_datasets.ipynb #f28b6a89
 class TensorImageDataset(Dataset):

@@ -19,9 +19,9 @@ from .models import StagedNet, create_model
 # %% auto #0
 __all__ = ['TV_DETECTION_ARCHS', 'SMALL_IMAGES', 'VOC_CLASSES', 'VOC_LAYOUT', 'COCO_LAYOUT', 'DETECTION_SETS', 'freeze_bn',
            'stage_out_channels', 'StagedBody', 'StagedFPN', 'freeze_stages', 'backbone_file', 'backbone_weights',
-           'load_backbone_strict', 'build_detector', 'detection_scores', 'DetectionSet', 'voc_split', 'voc', 'coco',
-           'make_voc_fixture', 'make_coco_fixture', 'render_det', 'digits_clutter_det', 'detection_set', 'draw_boxes',
-           'collate', 'evaluate_detector', 'finetune_detector', 'run_detection', 'main']
+           'load_backbone_strict', 'level_strides', 'build_detector', 'detection_scores', 'DetectionSet', 'voc_split',
+           'voc', 'coco', 'make_voc_fixture', 'make_coco_fixture', 'render_det', 'digits_clutter_det', 'detection_set',
+           'draw_boxes', 'collate', 'evaluate_detector', 'finetune_detector', 'run_detection', 'main']
 
 # %% ../nbs/10_detection.ipynb #det00005
 def freeze_bn(module: nn.Module) -> nn.Module:
@@ -103,6 +103,13 @@ def load_backbone_strict(module: nn.Module, sd: dict, what: str):
                          f"({len(missing)}), unexpected {unexpected[:8]}{' …' if len(unexpected) > 8 else ''} ({len(unexpected)})")
     module.load_state_dict(sd, strict=True)
 
+def level_strides(backbone: nn.Module, size: int = 256) -> list[int]:
+    "The stride of each pyramid level a detection `backbone` returns (its FPN outputs), from one forward pass in eval mode."
+    was = backbone.training
+    with torch.no_grad(): feats = backbone.eval()(torch.zeros(1, 3, size, size))
+    backbone.train(was)
+    return [size // f.shape[-1] for f in feats.values()]
+
 def build_detector(source, num_classes: int, min_size: int = 800, max_size: int = 1333, trainable: int = 3, bn: str = "frozen",
                    anchor_sizes=None, fpn_channels: int | None = None, arch: str | None = None, detector_kw: dict | None = None) -> FasterRCNN:
     """Faster R-CNN with FPN for `num_classes` object classes (background added), its backbone from `source`: a run folder
@@ -110,12 +117,12 @@ def build_detector(source, num_classes: int, min_size: int = 800, max_size: int 
     becomes `resnet_fpn_backbone`'s body (strict key check); any of this repository's staged backbones becomes a
     `StagedFPN`. `trainable`: stages trained (torchvision's default 3 of 4); `bn`: 'frozen' (torchvision's recipe) or
     'train'; `min_size`/`max_size`: the resize (torchvision: 800/1333; small images want their own size);
-    `anchor_sizes`: one size per pyramid level (default: torchvision's 32…512, or a quarter of `min_size`'s scale for small images)."""
+    `anchor_sizes`: one size per pyramid level (default: 8 × each level's stride, torchvision's rule — 32…512 for a
+    ResNet's five levels — or, for small images, a quarter of `min_size`'s scale, doubling per level)."""
     if bn not in ("frozen", "train"): raise ValueError(f"bn must be 'frozen' or 'train', got {bn!r}")
     if source is not None: library, arch, sd, _ = backbone_weights(source)
     elif arch is None: raise ValueError("give a run folder (or model.safetensors) or, for a random backbone, arch")
     else: library, arch, sd = ("tv", arch.removeprefix("tv:"), None) if arch.startswith("tv:") else ("automix", arch, None)
-    levels = 5
     if library == "tv":
         if arch not in TV_DETECTION_ARCHS: raise ValueError(f"a torchvision backbone for detection is one of {', '.join(TV_DETECTION_ARCHS)}; got {arch}")
         norm = FrozenBatchNorm2d if bn == "frozen" else nn.BatchNorm2d
@@ -128,10 +135,13 @@ def build_detector(source, num_classes: int, min_size: int = 800, max_size: int 
         if bn == "frozen": freeze_bn(net)
         backbone = StagedFPN(net, returned=tuple(range(1, len(net.stages))), out_channels=fpn_channels or 64)
         freeze_stages(backbone.body, min(trainable, len(net.stages)))
-        levels = len(net.stages)                               # returned stages + the pooled level
     else: raise ValueError(f"a {library} backbone cannot become a detector backbone here (torchvision ResNets and this repository's staged nets can)")
-    if anchor_sizes is None: anchor_sizes = (32, 64, 128, 256, 512) if min_size >= 320 else tuple(min_size // 8 * 2**i for i in range(levels))
-    if len(anchor_sizes) != levels: raise ValueError(f"give one anchor size per pyramid level ({levels}), got {anchor_sizes}")
+    strides = level_strides(backbone)                          # the backbone's own levels: a ResNet's 5, a staged net's 4
+    levels = len(strides)
+    if anchor_sizes is None: anchor_sizes = tuple(8 * s for s in strides) if min_size >= 320 else tuple(min_size // 8 * 2**i for i in range(levels))
+    anchor_sizes = tuple(int(s) for s in anchor_sizes)
+    if len(anchor_sizes) != levels:
+        raise ValueError(f"give one anchor size per pyramid level: this backbone has {levels} (strides {', '.join(map(str, strides))}), got {anchor_sizes}")
     anchors = AnchorGenerator(tuple((s,) for s in anchor_sizes), ((0.5, 1.0, 2.0),) * levels)
     names = [str(i) for i in range(levels - 1)]
     pool = MultiScaleRoIAlign(featmap_names=names, output_size=7, sampling_ratio=2)
@@ -219,7 +229,10 @@ def coco(root, split: str) -> DetectionSet:
     if not ann.is_file() or not (Path(root) / sub).is_dir():
         raise DatasetNotFoundError(f"COCO {sub} not found: missing {ann if not ann.is_file() else Path(root) / sub}; expected {COCO_LAYOUT}")
     import contextlib, io
-    with contextlib.redirect_stdout(io.StringIO()): ds = CocoDetection(str(Path(root) / sub), str(ann))   # pycocotools' chatter
+    try:
+        with contextlib.redirect_stdout(io.StringIO()): ds = CocoDetection(str(Path(root) / sub), str(ann))   # pycocotools' chatter
+    except (ValueError, KeyError, TypeError) as e:                     # JSONDecodeError is a ValueError; a missing key, a KeyError
+        raise ValueError(f"{ann} is not a readable COCO annotation file ({type(e).__name__}: {e}); expected {COCO_LAYOUT}") from None
     cats = sorted(ds.coco.cats)
     names = [ds.coco.cats[c]["name"] for c in cats]
     label = {c: i + 1 for i, c in enumerate(cats)}
@@ -402,11 +415,12 @@ def finetune_detector(model, train_ds, test_ds, epochs: int = 12, batch_size: in
 # %% ../nbs/10_detection.ipynb #det00026
 def run_detection(run_dir=None, dataset: str = "digits_clutter_det", data_root="data", out_dir=None, arch: str | None = None,
                   epochs: int = 8, batch_size: int = 16, lr: float = 0.02, min_size: int | None = None, max_size: int | None = None,
-                  trainable: int | None = None, bn: str = "frozen", seed: int = 0, device: str = "cpu", log=print) -> dict:
+                  trainable: int | None = None, bn: str = "frozen", seed: int = 0, device: str = "cpu", anchor_sizes=None, log=print) -> dict:
     """Fine-tune a detector whose backbone is `run_dir`'s exported network (or, with `arch` and no `run_dir`, a random
     one) on `dataset`, in `out_dir` (`config.json`, `metrics.csv`, `last.pt`, `summary.json`; a rerun resumes); returns the summary.
     Defaults per dataset: VOC/COCO the torchvision reference (800/1333 px, three stages trained); the embedded task its
-    64-px images and every stage trained (its backbones were trained at 32 px on the same kind of images)."""
+    64-px images and every stage trained (its backbones were trained at 32 px on the same kind of images). `anchor_sizes`:
+    one per pyramid level (default: from the backbone's strides). A refused run writes nothing."""
     small = dataset == "digits_clutter_det"
     if epochs < 1 or batch_size < 1 or not lr > 0: raise ValueError(f"epochs and batch_size must be ≥ 1 and lr > 0; got {epochs}, {batch_size}, {lr}")
     if (run_dir is None) == (arch is None):
@@ -414,6 +428,7 @@ def run_detection(run_dir=None, dataset: str = "digits_clutter_det", data_root="
     cfg = dict(run_dir=None if run_dir is None else str(run_dir), dataset=dataset, data_root=str(data_root), arch=arch, epochs=epochs,
                batch_size=batch_size, lr=lr, min_size=min_size or (64 if small else 800), max_size=max_size or (64 if small else 1333),
                trainable=trainable if trainable is not None else (4 if small else 3), bn=bn, seed=seed)
+    if anchor_sizes is not None: cfg["anchor_sizes"] = [int(s) for s in anchor_sizes]   # only when set: older runs' configs still match
     tr, te = detection_set(dataset, data_root, "train"), detection_set(dataset, data_root, "test")
     if run_dir is not None:
         import hashlib
@@ -421,13 +436,14 @@ def run_detection(run_dir=None, dataset: str = "digits_clutter_det", data_root="
         cfg["backbone_sha256"] = hashlib.sha256(backbone_file(run_dir).read_bytes()).hexdigest()[:16]   # a resume from another file is refused
     name = Path(run_dir).name if run_dir is not None else f"random_{arch}"
     out = Path(out_dir or f"runs/det_{dataset}_{name}_s{seed}")
-    out.mkdir(parents=True, exist_ok=True)
     saved = out / "config.json"
     if saved.is_file() and json.loads(saved.read_text()) != cfg:
         raise ValueError(f"{out} holds another detection run ({saved}); choose another out_dir")
-    saved.write_text(json.dumps(cfg, indent=1))
     torch.manual_seed(seed)
-    det = build_detector(run_dir, len(tr.classes), min_size=cfg["min_size"], max_size=cfg["max_size"], trainable=cfg["trainable"], bn=bn, arch=arch)
+    det = build_detector(run_dir, len(tr.classes), min_size=cfg["min_size"], max_size=cfg["max_size"], trainable=cfg["trainable"], bn=bn,
+                         arch=arch, anchor_sizes=anchor_sizes)        # every check passed before the run folder is written
+    out.mkdir(parents=True, exist_ok=True)
+    saved.write_text(json.dumps(cfg, indent=1))
     rows = finetune_detector(det, tr, te, epochs=epochs, batch_size=batch_size, lr=lr, warmup_iters=min(100, epochs * max(1, len(tr) // batch_size) // 4),
                              seed=seed, device=device, out=out, log=log)
     last = rows[-1]
@@ -461,6 +477,8 @@ def main(argv=None):
     ap.add_argument("--bn", default="frozen", choices=["frozen", "train"])
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--device", default="cpu")
+    ap.add_argument("--anchor_sizes", type=lambda v: [int(x) for x in v.split(",")], metavar="S1,S2,…",
+                    help="one anchor size per pyramid level (default: 8 × each level's stride; 32,…,512 for a ResNet)")
     a = ap.parse_args(argv)
     try: s = run_detection(**vars(a))
     except (ValueError, FileNotFoundError, DatasetNotFoundError, RuntimeError) as e: ap.exit(2, f"automix-detect: error: {e}\n")

@@ -265,7 +265,9 @@ def load_method(run_dir, checkpoint: str = "last.pt"):
     if saved.get("method") in PIPELINE_METHODS: saved.setdefault("heads", "shared")  # runs from before the four heads
     known = {f.name for f in dataclasses.fields(TrainConfig)}
     cfg = TrainConfig(**{k: v for k, v in saved.items() if k in known})
-    method = build_method(cfg, create_model(cfg.backbone, ck.get("num_classes", len(ck["classes"]))))
+    from automix.data import get_spec
+    size = get_spec(cfg.dataset).image_size                                   # a ViT is built for its run's image size
+    method = build_method(cfg, create_model(cfg.backbone, ck.get("num_classes", len(ck["classes"])), image_size=size))
     load_state(method, ck["method"], ck_path)
     return method, cfg, ck["classes"]
 

@@ -9,9 +9,10 @@ import math
 import numpy as np, torch, torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['optional', 'evaluating', 'upcast', 'as_image', 'show_images', 'MixOutput', 'mixed_ce', 'mixup_loss', 'soft_targets',
-           'Mixer', 'check_batch', 'Mixup', 'rand_box', 'paste_box', 'CutMix', 'ManifoldMix', 'fmix_mask', 'FMix',
-           'ResizeMix', 'SmoothMix', 'saliency_peak', 'SaliencyMix', 'GridMix', 'AttentiveMix']
+__all__ = ['LOSSES', 'optional', 'evaluating', 'upcast', 'as_image', 'show_images', 'MixOutput', 'mixed_ce', 'mixup_loss',
+           'soft_targets', 'soft_bce', 'mixed_loss', 'Mixer', 'check_batch', 'Mixup', 'rand_box', 'paste_box', 'CutMix',
+           'ManifoldMix', 'fmix_mask', 'FMix', 'ResizeMix', 'SmoothMix', 'saliency_peak', 'SaliencyMix', 'GridMix',
+           'AttentiveMix']
 
 # %% ../nbs/00_mixing.ipynb #opt00002
 def optional(module: str, extra: str, what: str):
@@ -98,6 +99,20 @@ def soft_targets(out: MixOutput, num_classes: int, smoothing: float = 0.0) -> to
         lam = torch.as_tensor(out.lam, dtype=torch.float32, device=out.y_a.device).reshape(-1, 1)
         t = lam * F.one_hot(out.y_a, num_classes).float() + (1 - lam) * F.one_hot(out.y_b, num_classes).float()
     return t * (1 - smoothing) + smoothing / num_classes
+
+# %% ../nbs/00_mixing.ipynb #sft0bce1
+LOSSES = ("ce", "bce")
+
+def soft_bce(logits, targets):
+    "Binary cross-entropy of every class against soft `targets` `[N, classes]`, averaged over all terms, in at least float32."
+    logits = upcast(logits)
+    return F.binary_cross_entropy_with_logits(logits, targets.to(logits.dtype))
+
+def mixed_loss(logits, out: MixOutput, label_smoothing: float = 0.0, loss: str = "ce"):
+    "The loss of a mixed batch: `mixup_loss` (the mixed cross-entropy) or, with `loss='bce'`, `soft_bce` on its `soft_targets`."
+    if loss not in LOSSES: raise ValueError(f"loss must be one of {', '.join(LOSSES)}; got {loss!r}")
+    if loss == "ce": return mixup_loss(logits, out, label_smoothing)
+    return soft_bce(logits, soft_targets(out, logits.shape[-1], label_smoothing))
 
 # %% ../nbs/00_mixing.ipynb #938084a2
 class Mixer:

@@ -13,7 +13,7 @@ from torchvision.models.resnet import BasicBlock, Bottleneck
 
 # %% auto #0
 __all__ = ['MODELS', 'StagedNet', 'torchvision_resnet', 'WideBlock', 'wide_resnet', 'narrow_resnet', 'known_backbone',
-           'create_model', 'HookedNet', 'external_model']
+           'create_model', 'HookedNet', 'external_model', 'check_backbone']
 
 # %% ../nbs/04_models.ipynb #1eb6f0fb
 class StagedNet(nn.Module):
@@ -151,9 +151,10 @@ def known_backbone(name: str) -> bool:
     "Whether `name` is a registered backbone or a `timm:` / `tv:` name."
     return name in MODELS or (isinstance(name, str) and name.startswith(("timm:", "tv:")))
 
-def create_model(name: str, num_classes: int, pretrained: str | None = None):
-    "Build the classifier `name` with `num_classes` outputs (`pretrained`: a local weights file, or 'download')."
-    if isinstance(name, str) and name.startswith(("timm:", "tv:")): return external_model(name, num_classes, pretrained)
+def create_model(name: str, num_classes: int, pretrained: str | None = None, image_size: int | None = None):
+    """Build the classifier `name` with `num_classes` outputs (`pretrained`: a local weights file, or 'download'), for
+    images of `image_size` pixels where the architecture is built for one size (a timm ViT, DeiT or Swin)."""
+    if isinstance(name, str) and name.startswith(("timm:", "tv:")): return external_model(name, num_classes, pretrained, image_size)
     if name not in MODELS: raise ValueError(f"unknown backbone {name!r}; choose one of: {', '.join(sorted(MODELS))}, or timm:<name>, tv:<name>")
     if not isinstance(num_classes, int) or num_classes < 2: raise ValueError(f"num_classes must be an int ≥ 2, got {num_classes!r}")
     if pretrained and name in ("wrn28_8", "narrow_resnet10"): raise ValueError(f"no pretrained weights exist for {name}")
@@ -173,6 +174,7 @@ class HookedNet(nn.Module):
         self.stages = [mods[n] for n in self.stage_names]          # a plain list: the modules stay registered under `net`
         self.channels = list(channels) if channels else [None] * len(self.stage_names)
         self.default_stage = default_stage if default_stage is not None else max(0, len(self.stage_names) - 2)
+        self.build = {}                                             # constructor arguments beyond the class count (img_size)
 
     def forward(self, x): return self.net(x)
 
@@ -221,22 +223,32 @@ class HookedNet(nn.Module):
         if c is not None and f.shape[1] != c and f.shape[-1] == c: f = f.permute(0, 3, 1, 2)   # NHWC (e.g. Swin)
         return f
 
-def external_model(name: str, num_classes: int, pretrained=None) -> HookedNet:
-    "`timm:<model>` or `tv:<model>` as a `HookedNet` (pretrained: 'download', or a local file)."
+def external_model(name: str, num_classes: int, pretrained=None, image_size: int | None = None) -> HookedNet:
+    """`timm:<model>` or `tv:<model>` as a `HookedNet` (pretrained: 'download', or a local file). A timm model whose
+    constructor takes `img_size` is built for `image_size`; `net.build` records that argument (the export needs it)."""
     lib, arch = name.split(":", 1)
     if lib == "timm":
         from automix.mixing import optional
         timm = optional("timm", "timm", f"the backbone {name!r}")
-        try: net = timm.create_model(arch, pretrained=str(pretrained) == "download", num_classes=num_classes)
-        except Exception as e:
-            if str(pretrained) == "download": raise RuntimeError(_no_download(arch, e)) from None
-            raise
+        def build(**kw):
+            try: return timm.create_model(arch, pretrained=str(pretrained) == "download", num_classes=num_classes, **kw)
+            except TypeError as e:
+                if kw and "img_size" in str(e): return None             # built for any size: no such argument
+                raise
+            except Exception as e:
+                if str(pretrained) == "download": raise RuntimeError(_no_download(arch, e)) from None
+                raise
+        sized = dict(img_size=image_size) if image_size else {}
+        net = build(**sized) if sized else None
+        kept, net = (sized, net) if net is not None else ({}, build())
         if pretrained and str(pretrained) != "download": _load_file(net, pretrained)
         info = [f for f in net.feature_info if f["module"]]
         vit = hasattr(net, "blocks") and getattr(net, "num_prefix_tokens", None) is not None and "blocks." in info[-1]["module"]
         names, chs = [f["module"] for f in info], [f["num_chs"] for f in info]
         default = min(6, len(names) - 1) if vit else next((i for i, f in enumerate(info) if f["reduction"] == 16), len(names) - 2)
-        return HookedNet(net, names, chs, getattr(net, "num_prefix_tokens", 0) if vit else 0, default)
+        hooked = HookedNet(net, names, chs, getattr(net, "num_prefix_tokens", 0) if vit else 0, default)
+        hooked.build = kept
+        return hooked
     if lib == "tv":
         try: net = torchvision.models.get_model(arch, weights="DEFAULT" if str(pretrained) == "download" else None,
                                                 num_classes=1000 if pretrained else num_classes)
@@ -266,3 +278,16 @@ def _reset_classifier(net, num_classes):
         if isinstance(m, nn.Sequential) and isinstance(m[-1], nn.Linear) and m[-1].out_features != num_classes:
             m[-1] = nn.Linear(m[-1].in_features, num_classes)
             return
+
+# %% ../nbs/04_models.ipynb #mdl0sz01
+def check_backbone(name: str, image_size: int, num_classes: int = 2):
+    "Refuse `name` if it cannot classify `image_size`-pixel images, before anything is written: shapes only (the `meta` device)."
+    with torch.device("meta"): net = create_model(name, num_classes, image_size=image_size)   # errors here are not the size's
+    try:
+        with torch.device("meta"): net(torch.zeros(2, 3, image_size, image_size))
+    except NotImplementedError: return                          # an operation without a meta kernel: the first step checks
+    except Exception as e:
+        why = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise ValueError(f"backbone {name!r} cannot take this dataset's {image_size}×{image_size}-pixel images ({why}); "
+                         "choose a backbone built for any size (a ResNet, a ConvNeXt, a timm ViT/DeiT, which are built "
+                         "at the data's size) or a dataset of the size it needs") from None

@@ -8,6 +8,7 @@ import datetime, hashlib, json, math, os, tempfile
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn as nn, torchvision
 from torch.utils.data import DataLoader
+from torchvision.transforms import v2 as T
 from .data import get_spec, check_files
 from .models import create_model, known_backbone
 from .mixing import evaluating
@@ -115,6 +116,9 @@ def summarize(history: list[dict], roles: dict | None = None) -> dict:
 def prepare_run(cfg: TrainConfig) -> Path:
     "Check that the data exists and choose the run folder, before anything expensive happens."
     check_files(get_spec(cfg.dataset), cfg.data_root)
+    if cfg.resume and cfg.out_dir is None: raise ConfigError("resume=True needs out_dir: the folder of the run to continue")
+    if cfg.resume and not Path(cfg.out_dir).is_dir():
+        raise ConfigError(f"resume=True, but {cfg.out_dir} does not exist: there is no run to continue (leave out resume to start one there)")
     if cfg.out_dir is None:
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
         cfg.out_dir = f"runs/{cfg.dataset}_{cfg.method}_s{cfg.seed}_{stamp}"
@@ -260,9 +264,18 @@ def export_model(net: nn.Module, backbone: str, num_classes: int, path, **meta) 
     return path
 
 def load_exported(path) -> nn.Module:
-    "The network in a `model.safetensors` written by `export_model`, rebuilt with its own library and loaded with `strict=True`, in eval mode; `net.classes` and `net.normalize` (for raw images) where the run recorded them."
+    """The network in a `model.safetensors` written by `export_model` (or a run folder holding one), rebuilt with its own
+    library and loaded with `strict=True`, in eval mode. Where the run recorded them: `net.classes`, `net.normalize`
+    (for images already at the network's size in [0, 1]) and `net.preprocess` (any PIL image or uint8 tensor → the
+    network's input, the run's own test pipeline)."""
     from safetensors import safe_open
     from safetensors.torch import load_file
+    path = Path(path)
+    if path.is_dir():
+        if not (path / "model.safetensors").is_file():
+            raise FileNotFoundError(f"{path} holds no model.safetensors: the trainer writes it when a run finishes ({'unfinished: no summary.json' if not (path / 'summary.json').exists() else 'it was removed'})")
+        path = path / "model.safetensors"
+    if not path.is_file(): raise FileNotFoundError(f"{path} does not exist (give a run folder or its model.safetensors)")
     try:
         with safe_open(str(path), "pt") as f: meta = f.metadata() or {}
     except Exception as e: raise RuntimeError(f"{path} is not a readable safetensors file: {e}") from None
@@ -271,11 +284,15 @@ def load_exported(path) -> nn.Module:
     if meta["library"] == "tv": net = getattr(torchvision.models, arch)(num_classes=n)
     elif meta["library"] == "timm":
         from automix.mixing import optional
-        net = optional("timm", "timm", f"the backbone timm:{arch}").create_model(arch, pretrained=False, num_classes=n)
+        net = optional("timm", "timm", f"the backbone timm:{arch}").create_model(arch, pretrained=False, num_classes=n, **json.loads(meta.get("build", "{}")))
     else: net = create_model(arch, n)
     net.load_state_dict(load_file(str(path)), strict=True)
     if "classes" in meta: net.classes = json.loads(meta["classes"])                       # names of the outputs, in order
-    if "mean" in meta: net.normalize = torchvision.transforms.Normalize(json.loads(meta["mean"]), json.loads(meta["std"]))   # for raw images in [0, 1]
+    if "mean" in meta:
+        net.normalize = T.Normalize(json.loads(meta["mean"]), json.loads(meta["std"]))          # for images in [0, 1]
+        sized = [T.Resize(json.loads(meta["resize"]))] if meta.get("resize", "null") != "null" else []
+        sized += [T.CenterCrop(json.loads(meta["size"]))] if meta.get("size", "null") != "null" else []
+        net.preprocess = T.Compose(sized + [T.ToImage(), T.ToDtype(torch.float32, scale=True), net.normalize])
     return net.eval()
 
 # %% ../nbs/04b_runs.ipynb #tb000001

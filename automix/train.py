@@ -25,8 +25,9 @@ def choices() -> dict:
     from automix.data import DATASETS
     from automix.config import method_names
     from automix.automix import HEADS
+    from automix.mixing import LOSSES
     return dict(dataset=sorted(DATASETS), method=method_names(), optimizer=["sgd", "adamw"], amp=["none", "bf16", "fp16"],
-                heads=list(HEADS), mask_adjust_lam=["mb", "bb"], log=["csv", "tensorboard"])
+                heads=list(HEADS), mask_adjust_lam=["mb", "bb"], log=["csv", "tensorboard"], loss=list(LOSSES))
 
 # %% ../nbs/08_cli.ipynb #cli00002
 def _parser() -> argparse.ArgumentParser:

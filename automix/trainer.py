@@ -11,10 +11,10 @@ import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as 
 from torch.utils.data import DataLoader, Subset, RandomSampler
 from tqdm import tqdm as plain_tqdm         # tqdm.auto only where a bar is drawn (its import warns in a kernel without widgets)
 from .mixers import get_mixer, share_title, MIXERS
-from .mixing import mixup_loss, evaluating, as_image, show_images
-from .data import get_dataset, get_spec, check_files, verify_images, check_image_files, DatasetNotFoundError, DATASETS, SeededSampler, SeededItems, auto_workers, named_errors, RANK_STRIDE
-from .models import create_model, MODELS, known_backbone
-from .automix import Method, WeightEMA         # the method interface lives below the trainer (notebook 02)
+from .mixing import mixup_loss, mixed_loss, MixOutput, evaluating, as_image, show_images
+from .data import get_dataset, get_spec, check_files, verify_images, check_image_files, DatasetNotFoundError, DATASETS, input_pipeline, SeededSampler, SeededItems, auto_workers, named_errors, RANK_STRIDE
+from .models import create_model, check_backbone, MODELS, known_backbone
+from .automix import Method, WeightEMA, warn_short_ema         # the method interface lives below the trainer (notebook 02)
 from .config import PIPELINES, TrainConfig, ConfigError, pick_device, resolve_config, check_same_run   # notebook 04a
 from .runs import (save_checkpoint, resume_checkpoint, load_state, plot_learning_curve, save_sample_figure, summarize,
                           prepare_run, code_version, hardware, float_path, lock_run, export_model, TensorBoardLog, LAST_EPOCHS)   # notebook 04b
@@ -29,22 +29,23 @@ __all__ = ['EPOCH_STRIDE', 'Supervised', 'build_method', 'cosine_lr', 'make_opti
 class Supervised(Method):
     "A classifier trained on clean batches (`mixer=None`) or on batches mixed by a hand-crafted mixer; `ema=(start, end)` also keeps a `WeightEMA`."
     roles = dict(online="", ema="_ema")
-    def __init__(self, model: nn.Module, mixer=None, label_smoothing: float = 0.0, ema: tuple[float, float] | None = None):
+    def __init__(self, model: nn.Module, mixer=None, label_smoothing: float = 0.0, ema: tuple[float, float] | None = None, loss: str = "ce"):
         super().__init__()
-        self.model, self.mixer, self.label_smoothing = model, mixer, label_smoothing
+        self.model, self.mixer, self.label_smoothing, self.loss = model, mixer, label_smoothing, loss
         self.ema = None if ema is None else WeightEMA(model, *ema)
     def training_step(self, x, y):
-        if self.mixer is None:
+        if self.mixer is None and self.loss == "ce":
             return dict(loss=F.cross_entropy(self.model(x), y, label_smoothing=self.label_smoothing))
+        if self.mixer is None: return dict(loss=mixed_loss(self.model(x), MixOutput(x, y, y, None, 1.0), self.label_smoothing, self.loss))
         out = self.mixer(x, y, model=self.model)
         logits = out.logits if out.logits is not None else self.model(out.x)
-        loss = mixup_loss(logits, out, self.label_smoothing)
+        loss = mixed_loss(logits, out, self.label_smoothing, self.loss)
         return dict(loss=loss if out.aux_loss is None else loss + out.aux_loss)
     def after_step(self):
         if self.ema is not None: self.ema.update(self.model)
     def set_total_steps(self, total: int):
-        self.total_steps = total
-        if self.ema is not None: self.ema.total_steps = total
+        super().set_total_steps(total)
+        if self.ema is not None: self.ema.set_total_steps(total)
     def eval_models(self): return {"": self.model, **({"_ema": self.ema.module} if self.ema is not None else {})}
     @torch.no_grad()
     def sample_figure(self, x, y, n: int = 8):
@@ -59,11 +60,11 @@ class Supervised(Method):
 def build_method(cfg: TrainConfig, model: nn.Module) -> Method:
     "The `Method` for `cfg.method`: vanilla, AutoMix, or a hand-crafted mixer; with `cfg.ema`, vanilla and the mixers keep a weight EMA."
     ema = (cfg.momentum_start, cfg.momentum_end) if cfg.ema else None          # on the momentum encoder's schedule
-    if cfg.method == "vanilla": return Supervised(model, None, cfg.label_smoothing, ema)
+    if cfg.method == "vanilla": return Supervised(model, None, cfg.label_smoothing, ema, cfg.loss)
     if cfg.method in PIPELINES:
         from automix.variants import PIPELINE_METHODS
         return PIPELINE_METHODS[cfg.method].from_config(model, cfg)
-    return Supervised(model, get_mixer(cfg.method, alpha=cfg.alpha), cfg.label_smoothing, ema)
+    return Supervised(model, get_mixer(cfg.method, alpha=cfg.alpha), cfg.label_smoothing, ema, cfg.loss)
 
 # %% ../nbs/05_trainer.ipynb #c30a632d
 def cosine_lr(epoch: int, epochs: int, base: float, floor: float, it: float = 0, warmup_its: float = 0) -> float:
@@ -240,7 +241,7 @@ def setup_run(cfg: TrainConfig, dist: DistEnv, device: torch.device, out: Path, 
     test_ds = _subset(get_dataset(cfg.dataset, cfg.data_root, "test"), cfg.test_size)
     check_splits(cfg, train_ds, test_ds)                 # before any training: empty splits, classes, (decodes)
     dist.check_batch(cfg, len(train_ds))
-    model = create_model(cfg.backbone, train_ds.num_classes, pretrained=cfg.pretrained)
+    model = create_model(cfg.backbone, train_ds.num_classes, pretrained=cfg.pretrained, image_size=get_spec(cfg.dataset).image_size)
     if cfg.sync_bn and dist.world > 1: model = nn.SyncBatchNorm.convert_sync_batchnorm(model)
     method = build_method(cfg, model).to(device)
     if cfg.channels_last: method = method.to(memory_format=torch.channels_last)
@@ -250,11 +251,14 @@ def setup_run(cfg: TrainConfig, dist: DistEnv, device: torch.device, out: Path, 
     autocast, scaler = amp_tools(cfg.amp, device)
     train_dl, test_dl, set_epoch = make_loaders(cfg, train_ds, test_ds, device, dist)
     method.set_total_steps(cfg.epochs * len(train_dl))
+    warn_short_ema(method, cfg.epochs * len(train_dl), dist.rank)
     history, start = [], 0
     found = resume_checkpoint(out) if cfg.resume else None              # last.pt, or prev.pt when last.pt is corrupt
     if found:
         path, ck = found
-        check_same_run(ck["config"], cfg, path)
+        try: saved_preset = json.loads((out / "config.json").read_text()).get("from_preset", [])
+        except (OSError, ValueError): saved_preset = []
+        check_same_run(ck["config"], cfg, path, preset=set(from_preset) | set(saved_preset))
         load_state(method, ck["method"], path)
         opt.load_state_dict(ck["optimizer"])
         history, start = ck["history"], ck["epoch"]
@@ -344,13 +348,16 @@ def finish_run(run: Run) -> dict:
     "The learning curve, a figure of mixed samples, `model.safetensors`, and last `summary.json` (a finished run's mark); returns the summary."
     cfg, out = run.cfg, run.out
     summary = {**summarize(run.history, run.method.roles), "out_dir": str(out)}
+    summary["top1_network"] = next((r for r, tag in run.method.roles.items() if tag == ""), "")   # which network the untagged keys score
     if cfg.dump_rank_state: torch.save(run.method.state_dict(), out / f"rank{run.dist.rank}.pt")
     if run.dist.rank == 0:
         plot_learning_curve(run.history, out / "learning_curve.png")
         save_sample_figure(run.method, run.test_ds, out / "mixed_samples.png", run.device)
-        export_model(run.method.eval_models()[""], cfg.backbone, run.train_ds.num_classes, out / "model.safetensors",
-                     method=cfg.method, dataset=cfg.dataset, commit=code_version(), classes=json.dumps(list(run.train_ds.classes)),
-                     mean=json.dumps(list(get_spec(cfg.dataset).mean)), std=json.dumps(list(get_spec(cfg.dataset).std)))
+        net = run.method.eval_models()[""]
+        pipeline = {k: json.dumps(v) for k, v in input_pipeline(get_spec(cfg.dataset).transforms("test")).items()}   # what the test images went through
+        export_model(net, cfg.backbone, run.train_ds.num_classes, out / "model.safetensors", method=cfg.method, dataset=cfg.dataset,
+                     commit=code_version(), classes=json.dumps(list(run.train_ds.classes)), build=json.dumps(getattr(net, "build", {})),
+                     network=summary["top1_network"], **pipeline)
         tmp = out / ".summary.json.tmp"                 # written last and atomically: a summary means everything else is there
         tmp.write_text(json.dumps(summary, indent=1))
         tmp.replace(out / "summary.json")
@@ -363,6 +370,8 @@ def train(cfg: TrainConfig | None = None, **overrides) -> dict:
     "Train `cfg` (any field overridable by keyword); returns the summary and writes the run folder."
     raw = dataclasses.replace(cfg or TrainConfig(), **overrides)
     cfg = resolve_config(raw)
+    try: check_backbone(cfg.backbone, get_spec(cfg.dataset).image_size)      # before the run folder exists
+    except ValueError as e: raise ConfigError(str(e)) from None
     from_preset = [k for k, v in asdict(raw).items() if v is None and getattr(cfg, k) is not None]   # recorded: a rerun re-reads them
     dist = DistEnv.from_env()
     if dist.restarted: cfg.resume = True          # a worker restarted by torchrun continues from the last checkpoint

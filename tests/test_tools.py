@@ -56,3 +56,15 @@ def test_gpu_fast_script_smoke(tmp_path):
     res = json.loads(out.read_text())
     assert res["epoch"]["epoch_wall_s"] > 0 and res["epoch"]["automix_800_epochs_h"] > 0
     assert {s["method"] for s in res["steps"]} == {"vanilla", "automix"} and all(s["ms_per_step"] > 0 for s in res["steps"])
+
+
+def test_step_memory_script_smoke(tmp_path):
+    "The memory benchmark runs each method in its own process and writes rows with memory and time beside Mixup's."
+    out = tmp_path / "mem.json"
+    r = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "step_memory.py"), "--backbone", "narrow_resnet10", "--batch", "8",
+                        "--iters", "1", "--threads", "1", "--out", str(out)], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-2000:]
+    res = json.loads(out.read_text())
+    assert [row["method"] for row in res["rows"]] == ["vanilla", "mixup", "automix"] and "1 threads" in res["hardware"]
+    assert all(row["step_memory_mib"] > 0 and row["step_s"] > 0 for row in res["rows"])
+    assert next(row for row in res["rows"] if row["method"] == "mixup")["memory_x_mixup"] == 1.0

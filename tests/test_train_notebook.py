@@ -67,15 +67,32 @@ def test_cli_tiny_run(tmp_path):
 
 def test_parameters_are_trainconfig(caplog):
     "The notebook's parameters cell names every TrainConfig field with TrainConfig's default: one owner, passed through."
-    assert set(pm.inspect_notebook(str(NB))) >= {"dataset", "method", "seed"}
+    shown = pm.inspect_notebook(str(NB))
     assert "Unable to parse" not in caplog.text                      # papermill reads every line (an odd quote in a comment breaks it)
     import ast, dataclasses
     from automix.config import TrainConfig
     cell = next("".join(c["source"]) for c in json.loads(NB.read_text())["cells"] if "parameters" in c["metadata"].get("tags", []))
-    params = {t.targets[0].id: ast.literal_eval(t.value) for t in ast.parse(cell).body
-              if isinstance(t, ast.Assign) and isinstance(t.targets[0], ast.Name) and not t.targets[0].id.startswith("_")}
+    body = [t for t in ast.parse(cell).body if isinstance(t, ast.AnnAssign)]
+    params = {t.target.id: ast.literal_eval(t.value) for t in body}
     fields = {f.name: f.default for f in dataclasses.fields(TrainConfig)}
     assert params == fields, {k: (params.get(k, "missing"), fields.get(k, "missing")) for k in set(params) | set(fields) if params.get(k, 0j) != fields.get(k, 0j)}
+    kinds = {f.name: str(f.type) for f in dataclasses.fields(TrainConfig)}
+    for t in body:                                                   # the annotation is TrainConfig's type (X | None written Optional[X])
+        want = kinds[t.target.id]
+        assert ast.unparse(t.annotation) == (f"Optional[{want.split(' |')[0]}]" if "| None" in want else want), t.target.id
+    assert set(shown) == set(fields)                                 # papermill lists exactly the parameters: no private names
+    assert all(p["inferred_type_name"] != "None" and p["help"] for p in shown.values()), [k for k, p in shown.items() if not p["help"]]
+
+
+NOTEBOOKS = ["byo", "calibration", "compare", "detection", "localization", "robustness", "study", "study_fair", "study_powered", "train"]
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_every_papermill_notebook_describes_its_parameters(name, caplog):
+    "`papermill --help-notebook` shows every parameter of every notebook run by papermill with a type and a meaning."
+    shown = pm.inspect_notebook(str(ROOT / "nbs" / f"{name}.ipynb"))
+    assert shown and "Unable to parse" not in caplog.text
+    assert not [k for k in shown if k.startswith("_")], shown.keys()
+    assert all(p["inferred_type_name"] not in ("None", "") and p["help"] for p in shown.values()), {k: p for k, p in shown.items() if not p["help"]}
 
 @pytest.mark.slow
 def test_papermill_benchmark_preset(tmp_path):
