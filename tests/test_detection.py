@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 import papermill as pm
 import torchvision
-from automix.detection import make_voc_fixture, make_coco_fixture
+from automix.detection_data import make_voc_fixture, make_coco_fixture
 from automix.runs import export_model
 
 ROOT = Path(__file__).resolve().parents[1]
