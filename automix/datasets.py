@@ -45,9 +45,11 @@ DATASETS: dict[str, DatasetSpec] = {}
 def register_dataset(spec: DatasetSpec) -> DatasetSpec:
     "Add `spec` to the registry; its `mean`/`std` must be its test transform's, since an exported model records them."
     test = input_pipeline(spec.transforms("test")) if spec.transforms else {}
-    if test.get("mean") is not None and not np.allclose(test["mean"] + test["std"], [*spec.mean, *spec.std]):
+    if test.get("mean") is not None and (len(test["mean"]) != len(spec.mean) or not np.allclose(test["mean"] + test["std"], [*spec.mean, *spec.std])):
         raise ValueError(f"dataset {spec.name!r}: mean/std {tuple(spec.mean)}/{tuple(spec.std)} differ from its test transform's "
                          f"{tuple(test['mean'])}/{tuple(test['std'])}; an exported model would normalise its inputs wrongly")
+    if test.get("size") not in (None, spec.image_size):                    # the backbone is built for image_size
+        raise ValueError(f"dataset {spec.name!r}: image_size is {spec.image_size} but its test transform crops its test images to {test['size']}")
     DATASETS[spec.name] = spec
     return spec
 
@@ -84,13 +86,20 @@ def get_dataset(name: str, root="data", split: str = "train", transform="default
 
 # %% ../nbs/03_datasets.ipynb #ds0pipe1
 def input_pipeline(transform) -> dict:
-    "The deterministic steps of a test `transform`: `resize` and `size` (centre crop) in pixels, `mean`/`std` of its `Normalize`; None where absent."
-    steps = list(transform.transforms) if isinstance(transform, T.Compose) else ([] if transform is None else [transform])
-    out = dict(resize=None, size=None, mean=None, std=None)
-    for s in steps:
-        if isinstance(s, T.Normalize): out["mean"], out["std"] = [float(v) for v in s.mean], [float(v) for v in s.std]
-        elif isinstance(s, T.Resize): out["resize"] = s.size[0] if len(s.size) == 1 else list(s.size)
-        elif isinstance(s, T.CenterCrop): out["size"] = s.size[0] if s.size[0] == s.size[1] else list(s.size)
+    """The deterministic steps of a test `transform` (torchvision's v1 or v2 classes, nested `Compose` too): `resize`
+    (and its `interpolation`) and `size` (the centre crop) in pixels, `mean`/`std` of its `Normalize`; None where absent.
+    Steps a dataset applies itself (Aircraft's banner crop) are not in a transform, so not here."""
+    import torchvision.transforms as T1
+    def flat(t):
+        if t is None: return []
+        return [s for u in t.transforms for s in flat(u)] if isinstance(t, (T.Compose, T1.Compose)) else [t]
+    def side(size): return size if isinstance(size, int) else (size[0] if len(size) == 1 or size[0] == size[1] else list(size))
+    out = dict(resize=None, interpolation=None, size=None, mean=None, std=None)
+    for s in flat(transform):
+        if isinstance(s, (T.Normalize, T1.Normalize)): out["mean"], out["std"] = [float(v) for v in s.mean], [float(v) for v in s.std]
+        elif isinstance(s, (T.Resize, T1.Resize)) and s.size is not None:
+            out["resize"], out["interpolation"] = side(s.size), str(getattr(s.interpolation, "value", s.interpolation))
+        elif isinstance(s, (T.CenterCrop, T1.CenterCrop)): out["size"] = side(s.size)
     return out
 
 # %% ../nbs/03_datasets.ipynb #f28b6a89

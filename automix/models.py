@@ -282,11 +282,16 @@ def _reset_classifier(net, num_classes):
 # %% ../nbs/04_models.ipynb #mdl0sz01
 def check_backbone(name: str, image_size: int, num_classes: int = 2):
     "Refuse `name` if it cannot classify `image_size`-pixel images, before anything is written: shapes only (the `meta` device)."
-    with torch.device("meta"): net = create_model(name, num_classes, image_size=image_size)   # errors here are not the size's
+    meta_only = lambda e: isinstance(e, NotImplementedError) or (isinstance(e, RuntimeError) and "meta" in str(e))
+    try:
+        with torch.device("meta"): net = create_model(name, num_classes, image_size=image_size)
+    except Exception as e:
+        if meta_only(e): return                                 # a network that cannot be built without memory: the real build checks
+        raise                                                   # any other error is the network's own, said as it is
     try:
         with torch.device("meta"): net(torch.zeros(2, 3, image_size, image_size))
-    except NotImplementedError: return                          # an operation without a meta kernel: the first step checks
     except Exception as e:
+        if meta_only(e): return                                 # an operation without a meta kernel (or a value read): the first step checks
         why = str(e).splitlines()[0] if str(e) else type(e).__name__
         raise ValueError(f"backbone {name!r} cannot take this dataset's {image_size}×{image_size}-pixel images ({why}); "
                          "choose a backbone built for any size (a ResNet, a ConvNeXt, a timm ViT/DeiT, which are built "

@@ -288,11 +288,13 @@ def load_exported(path) -> nn.Module:
     else: net = create_model(arch, n)
     net.load_state_dict(load_file(str(path)), strict=True)
     if "classes" in meta: net.classes = json.loads(meta["classes"])                       # names of the outputs, in order
-    if "mean" in meta:
-        net.normalize = T.Normalize(json.loads(meta["mean"]), json.loads(meta["std"]))          # for images in [0, 1]
-        sized = [T.Resize(json.loads(meta["resize"]))] if meta.get("resize", "null") != "null" else []
-        sized += [T.CenterCrop(json.loads(meta["size"]))] if meta.get("size", "null") != "null" else []
-        net.preprocess = T.Compose(sized + [T.ToImage(), T.ToDtype(torch.float32, scale=True), net.normalize])
+    got = {k: json.loads(meta[k]) for k in ("mean", "std", "resize", "interpolation", "size") if k in meta}
+    norm = [T.Normalize(got["mean"], got["std"])] if got.get("mean") is not None else []   # None: the run normalised nothing
+    if norm: net.normalize = norm[0]                                                  # for images in [0, 1]
+    if "resize" in got:                         # an export that recorded its pipeline (older ones: the spec's mean only)
+        sized = [T.Resize(got["resize"], interpolation=T.InterpolationMode(got.get("interpolation") or "bilinear"))] if got["resize"] else []
+        sized += [T.CenterCrop(got["size"])] if got.get("size") else []
+        net.preprocess = T.Compose([T.RGB()] + sized + [T.ToImage(), T.ToDtype(torch.float32, scale=True)] + norm)
     return net.eval()
 
 # %% ../nbs/04b_runs.ipynb #tb000001

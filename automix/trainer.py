@@ -354,7 +354,8 @@ def finish_run(run: Run) -> dict:
         plot_learning_curve(run.history, out / "learning_curve.png")
         save_sample_figure(run.method, run.test_ds, out / "mixed_samples.png", run.device)
         net = run.method.eval_models()[""]
-        pipeline = {k: json.dumps(v) for k, v in input_pipeline(get_spec(cfg.dataset).transforms("test")).items()}   # what the test images went through
+        spec = get_spec(cfg.dataset)
+        pipeline = {k: json.dumps(v) for k, v in input_pipeline(spec.transforms("test") if spec.transforms else None).items()}   # what the test images went through
         export_model(net, cfg.backbone, run.train_ds.num_classes, out / "model.safetensors", method=cfg.method, dataset=cfg.dataset,
                      commit=code_version(), classes=json.dumps(list(run.train_ds.classes)), build=json.dumps(getattr(net, "build", {})),
                      network=summary["top1_network"], **pipeline)
@@ -374,7 +375,7 @@ def train(cfg: TrainConfig | None = None, **overrides) -> dict:
     except ValueError as e: raise ConfigError(str(e)) from None
     from_preset = [k for k, v in asdict(raw).items() if v is None and getattr(cfg, k) is not None]   # recorded: a rerun re-reads them
     dist = DistEnv.from_env()
-    if dist.restarted: cfg.resume = True          # a worker restarted by torchrun continues from the last checkpoint
+    if dist.restarted and cfg.out_dir is not None and Path(cfg.out_dir).is_dir(): cfg.resume = True   # torchrun's restart continues
     device = dist.setup(pick_device(cfg.device))
     out = dist.broadcast_path(prepare_run(cfg) if dist.rank == 0 else Path(cfg.out_dir or ""))
     lock = lock_run(out) if dist.rank == 0 else None   # one writer per run folder

@@ -71,7 +71,8 @@ def main():
     print(f"{hw}; {a.backbone}, {a.size} px, batch {a.batch}; median of {a.iters} steps after the first")
     print(f"{'method':<10}{'step memory MiB':>17}{'× mixup':>9}{'s/step':>9}{'× mixup':>9}")
     for r in rows:
-        r["memory_x_mixup"], r["time_x_mixup"] = r["step_memory_mib"] / mix["step_memory_mib"], r["step_s"] / mix["step_s"]
+        r["memory_x_mixup"] = r["step_memory_mib"] / mix["step_memory_mib"] if mix["step_memory_mib"] > 0 else float("nan")
+        r["time_x_mixup"] = r["step_s"] / mix["step_s"]
         print(f"{r['method']:<10}{r['step_memory_mib']:17.1f}{r['memory_x_mixup']:9.2f}{r['step_s']:9.3f}{r['time_x_mixup']:9.2f}")
     if a.out: Path(a.out).write_text(json.dumps(dict(hardware=hw, settings={k: v for k, v in vars(a).items() if k not in ("one", "out")}, rows=rows), indent=1) + "\n")
 

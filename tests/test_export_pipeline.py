@@ -37,9 +37,13 @@ def test_export_predicts_what_the_pipeline_predicts(tmp_path, dataset, backbone)
 
 
 def test_folder_export_records_imagenet_normalisation(tmp_path):
-    "The fast tier's case: the bug that was (a `folder` run exported 0.5/0.5 while training with ImageNet's mean/std)."
+    "The fast tier's case: the bug that was (a `folder` run exported 0.5/0.5 while training with ImageNet's mean/std);"
+    " and training decodes every image to RGB, so `preprocess` takes an RGBA or palette PNG and a greyscale photo too."
+    from PIL import Image
     net = check_export(tmp_path, "folder", "narrow_resnet10")
     assert [round(v, 3) for v in net.normalize.mean] == [0.485, 0.456, 0.406]
+    for mode in ("RGBA", "P", "L"):
+        assert net.preprocess(Image.new(mode, (40, 30))).shape == (3, 224, 224), mode
 
 
 @pytest.mark.slow
@@ -53,3 +57,20 @@ def test_summary_says_which_network_it_scores(tmp_path):
     "AutoMix's plain `*_top1` keys score the momentum encoder (the EMA), vanilla's the trained network: `top1_network` says which."
     s = train(method="automix", epochs=1, batch_size=4, train_size=16, test_size=8, progress=False, out_dir=str(tmp_path / "am"))
     assert s["top1_network"] == "ema" and s["final_top1"] == s["final_top1_ema"]
+
+
+def test_old_and_unnormalised_exports_load(tmp_path):
+    "An export from before the pipeline was recorded keeps its `normalize` and gets no `preprocess` (it cannot know the resize);"
+    " one whose run normalised nothing gets a `preprocess` without a normalisation."
+    import json, torchvision
+    from automix.runs import export_model
+    net = torchvision.models.resnet18(num_classes=3)
+    export_model(net, "tv:resnet18", 3, tmp_path / "old.safetensors", mean=json.dumps([0.5] * 3), std=json.dumps([0.5] * 3))
+    old = load_exported(tmp_path / "old.safetensors")
+    assert hasattr(old, "normalize") and not hasattr(old, "preprocess")
+    export_model(net, "tv:resnet18", 3, tmp_path / "raw.safetensors", **{k: "null" for k in ("mean", "std", "resize", "interpolation", "size")})
+    raw = load_exported(tmp_path / "raw.safetensors")
+    x = torch.rand(3, 8, 8)
+    assert not hasattr(raw, "normalize")
+    torch.testing.assert_close(raw.preprocess(x), x)
+
