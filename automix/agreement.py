@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np, torch
 
 # %% auto #0
-__all__ = ['visible_shares', 'agreement', 'probe_visible', 'source_pairs', 'pair_mix', 'belief_share', 'binned_gaps']
+__all__ = ['visible_shares', 'agreement', 'probe_visible', 'source_pairs', 'pair_mixes', 'pair_mix', 'belief_share',
+           'binned_gaps']
 
 # %% ../nbs/06a_agreement.ipynb #a7c2e202
 def visible_shares(weights, ink, sources, lams):
@@ -67,25 +68,25 @@ def source_pairs(y, n_pairs: int, seed: int = 0):
     keep = y[a] != y[b]
     return a[keep][:n_pairs], b[keep][:n_pairs]
 
-def pair_mix(method, xa, xb, ya, yb, lam: float, seed: int = 0):
-    "Mix each `xa[j]` with `xb[j]` at label share `lam` for `xa`: returns the mixed images and the share of `xa`'s label (box mixers round it)."
+def pair_mixes(method, xa, xb, ya, yb, lam: float, seed: int = 0):
+    "The `MixOutput` of `method` (a mixer or a `Method`) on `[xa; xb]`, each `xa[j]` partnered with `xb[j]` and back; seeded."
     import random
     n = len(xa)
-    x, y = torch.cat([xa, xb]), torch.cat([ya, yb])
     swap = torch.cat([torch.arange(n, 2 * n), torch.arange(n)])
     torch.manual_seed(seed)
     np.random.seed(seed)
-    random.seed(seed)  # replayable: the same call gives the same mix
-    if hasattr(method, "mixes"):                                         # a momentum pipeline: its trained Mix Block
-        w, src, lams = method.mixes(x, lam=lam, index=swap)
-        mixed = sum(x[s] * w[:, k:k + 1] for k, s in enumerate(src))
-        return mixed[:n], torch.full((n,), float(lams[0]))
-    mixer, model = method                                                # a hand-crafted mixer and the network it may consult
-    out = mixer(x, y, model=model, lam=lam, index=swap)
+    random.seed(seed)                                                    # replayable: the same call gives the same mix
+    return method.mixes(torch.cat([xa, xb]), lam=lam, index=swap, y=torch.cat([ya, yb]))
+
+def pair_mix(method, xa, xb, ya, yb, lam: float, seed: int = 0):
+    """Mix each `xa[j]` with `xb[j]` at label share `lam` for `xa` by `method` (a mixer or a `Method`): the mixed
+    images and the share of `xa`'s label (box mixers round it; NaN where an output is not a mix of a and b)."""
+    n = len(xa)
+    out = pair_mixes(method, xa, xb, ya, yb, lam, seed)
     w = _source_weights(out, 2 * n)[:n]                                  # [n, 2n]: label share of every input in output j
     ar = torch.arange(n)
     wa, wb = w[ar, ar], w[ar, ar + n]
-    share = torch.where(wa + wb > 0.5, wa / (wa + wb).clamp_min(1e-8), torch.full_like(wa, float("nan")))   # NaN: not a mix of a and b (Co-Mixup)
+    share = torch.where(wa + wb > 0.5, wa / (wa + wb).clamp_min(1e-8), torch.full_like(wa, float("nan")))
     return out.x[:n], share
 
 # %% ../nbs/06a_agreement.ipynb #orc00004

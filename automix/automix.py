@@ -7,86 +7,13 @@ from __future__ import annotations
 import copy, inspect, math
 import torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.basics import patch
-from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from .mixblock import MixBlock, mask_loss
-from .mixing import evaluating, as_image, show_images, mixed_ce, upcast
+from .core import Method, momentum_schedule, warn_no_schedule, evaluating, as_image, show_images, upcast
+from .mixing import mixed_ce, MixOutput, from_sources
 
 # %% auto #0
-__all__ = ['HEADS', 'Method', 'momentum_schedule', 'warn_no_schedule', 'ShortEMAWarning', 'ema_memory', 'warn_short_ema',
-           'WeightEMA', 'no_repeat_perm', 'stage_channels', 'official_scale_factor', 'init_head_', 'WithHead',
-           'AutoMix', 'adjust_mask', 'grads_of', 'reference_step', 'reference_momentum_update']
-
-# %% ../nbs/02_automix.ipynb #meth0001
-class Method(nn.Module):
-    "What a training loop needs from a method: one step's losses, its parameter groups, a hook after the optimiser step, and the networks to evaluate."
-    def forward(self, x, y): return self.training_step(x, y)   # so DistributedDataParallel can wrap a method
-    def training_step(self, x, y) -> dict: raise NotImplementedError
-    def param_groups(self, cfg=None) -> list[dict]: return [dict(params=[p for p in self.parameters() if p.requires_grad])]
-    def after_step(self): pass
-    def set_total_steps(self, total: int): self.total_steps, self.schedule_set = total, True   # the EMA schedule's length
-    def eval_models(self) -> dict[str, nn.Module]: raise NotImplementedError
-    def networks(self) -> list[nn.Module]: return list({id(m): m for m in self.eval_models().values()}.values())
-    def sample_figure(self, x, y): return None   # a figure of what the method trains on, if it has one
-    roles = dict(online="")   # which evaluated network (its eval_models tag) is the online one, and which the EMA, if any
-    unused_parameters = False   # True where some parameters get no gradient on some steps (DDP must then look for them)
-
-# %% ../nbs/02_automix.ipynb #59ae43b2
-def momentum_schedule(step: int, total: int, start: float = 0.999, end: float = 0.999999, warm: float = 0.1) -> float:
-    "The official `CosineScheduleHook` (adjust_scope `[warm, 1]`, constant warm-up): EMA coefficient at iteration `step` of `total`."
-    lo = int(warm * total)                       # the warm-up ends at int(0.1·T), as the hook computes it
-    if step < lo: return start
-    if step == 0: return 0.0                     # the hook's restart rule fires at iteration 0 when the warm-up is empty (T < 10)
-    return end - (end - start) * (math.cos(math.pi * min(step, total) / total) + 1) / 2
-
-def warn_no_schedule(owner):
-    "Warn (once per object) that an EMA schedule runs over a total of one step: `set_total_steps` was never called."
-    import warnings
-    warnings.warn(f"{type(owner).__name__}.set_total_steps(N) was never called: the EMA schedule runs over one step, so its "
-                  "coefficient sits at its end value from the start; call set_total_steps(epochs × steps per epoch) first", stacklevel=3)
-
-# %% ../nbs/02_automix.ipynb #ema0mem1
-class ShortEMAWarning(UserWarning):
-    "A run too short for its EMA schedule: the average still holds a visible share of the initial, untrained weights."
-
-def ema_memory(total: int, start: float, end: float) -> float:
-    "The share of its initial weights an EMA on `momentum_schedule` still holds after `total` steps: the product of the coefficients."
-    return math.prod(momentum_schedule(t, total, start, end) for t in range(total))
-
-def warn_short_ema(method, total: int, rank: int = 0) -> float | None:
-    "Warn (on rank 0) when `method`'s EMA network would end `total` steps holding over 20% of its initial weights; returns that share."
-    ema = getattr(method, "ema", None)
-    if ema is not None: start, end = ema.start, ema.end                                   # a WeightEMA on any method
-    elif hasattr(method, "momentum_start"): start, end = method.momentum_start, method.momentum_end   # the momentum encoder
-    else: return None
-    kept = ema_memory(total, start, end)
-    if kept > 0.2 and rank == 0:
-        import warnings
-        warnings.warn(f"the EMA network will end this run still holding {kept:.0%} of its random initial weights ({total} steps, "
-                      f"coefficient {start} → {end}), so its scores will lag the online network's (the *_top1_online keys); "
-                      "train more steps or lower momentum_start/momentum_end to let it catch up", ShortEMAWarning, stacklevel=2)
-    return kept
-
-# %% ../nbs/02_automix.ipynb #ema00001
-class WeightEMA(nn.Module):
-    "An EMA of `model`'s weights and buffers (torch's `AveragedModel`), its coefficient on the momentum encoder's cosine schedule."
-    def __init__(self, model: nn.Module, start: float = 0.999, end: float = 0.999999):
-        super().__init__()
-        if not 0 <= start <= end <= 1: raise ValueError(f"an EMA needs 0 ≤ start ≤ end ≤ 1; got start={start}, end={end}")
-        self.start, self.end, self.total_steps, self.schedule_set = start, end, 1, False
-        self.averaged = AveragedModel(model, multi_avg_fn=self._average, use_buffers=True).requires_grad_(False)
-        self.averaged.update_parameters(model)         # the first call copies: the average starts at the network itself
-        self.register_buffer("step", torch.zeros((), dtype=torch.long))
-    def _average(self, ema, current, n):
-        get_ema_multi_avg_fn(momentum_schedule(int(self.step), self.total_steps, self.start, self.end))(ema, current, n)
-    @torch.no_grad()
-    def update(self, model: nn.Module):
-        "θ_ema ← m·θ_ema + (1−m)·θ for parameters and buffers, `m` at this step of the schedule; then count the step."
-        if int(self.step) == 0 and not self.schedule_set: warn_no_schedule(self)
-        self.averaged.update_parameters(model)
-        self.step += 1
-    def set_total_steps(self, total: int): self.total_steps, self.schedule_set = total, True
-    @property
-    def module(self) -> nn.Module: return self.averaged.module
+__all__ = ['HEADS', 'no_repeat_perm', 'stage_channels', 'official_scale_factor', 'init_head_', 'WithHead', 'AutoMix',
+           'adjust_mask', 'grads_of', 'reference_step', 'reference_momentum_update']
 
 # %% ../nbs/02_automix.ipynb #d5b8286b
 def no_repeat_perm(n: int, fallback: bool = True, device=None):
@@ -415,12 +342,13 @@ def sample_figure(self: AutoMix, x, y, lams=(0.3, 0.5, 0.7), n: int = 4):
 # %% ../nbs/02_automix.ipynb #amix0002
 @patch
 @torch.no_grad()
-def mixes(self: AutoMix, x, lam: float | None = None, index=None):
-    "The Mix Block's mixes of `x` as `(weights [N, K, H, W], sources, λs)` with K = 2: λ ~ Beta(α, α) and each sample's partner the one before it unless given (momentum-encoder features, in the encoder's current mode)."
+def mixes(self: AutoMix, x, lam: float | None = None, index=None, y=None) -> MixOutput:
+    """The Mix Block's mixes of `x` (`from_sources`, K = 2): λ ~ Beta(α, α) and each sample's partner the one
+    before it unless given (momentum-encoder features, in the encoder's current mode)."""
     z = self.encoder_k.forward_features(x, self.mask_layer)
     s = self._scale(x, z)
     lam = float(torch.distributions.Beta(self.alpha, self.alpha).sample()) if lam is None else float(lam)
     own = torch.arange(len(x), device=x.device)
     partner = torch.roll(own, 1) if index is None else index
     m = self.mix_block(z, lam, partner, s)
-    return torch.cat([1 - m, m], 1), [own, partner], [lam, 1 - lam]
+    return from_sources(x, torch.cat([1 - m, m], 1), [own, partner], [lam, 1 - lam], y)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import math
 import numpy as np, torch, torch.nn.functional as F
+from .core import optional
 from .mixing import *
 
 # %% auto #0

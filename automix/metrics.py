@@ -8,7 +8,7 @@ import dataclasses, io, json, math
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn.functional as F
 from PIL import Image
-from .mixing import evaluating
+from .core import evaluating
 
 # %% auto #0
 __all__ = ['PAPER_TOP1', 'predict', 'topk_accuracy', 'reliability', 'ece', 'corrupt', 'corruption_accuracy', 'cifar_c_accuracy',

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import math
 import torch, torch.nn as nn, torch.nn.functional as F
-from .mixing import upcast
+from .core import upcast
 
 # %% auto #0
 __all__ = ['lam_channel', 'attention_dims', 'small_init', 'MixBlock', 'upsample_mask', 'mask_loss', 'SAMixBlock', 'AdaMixBlock']

@@ -5,6 +5,7 @@
 # %% ../nbs/00b_mixers.ipynb #mx000002
 from __future__ import annotations
 import torch
+from .core import as_image
 from .mixing import *        # the interface and the pixel/feature mixers (00)
 from .graphcut import *      # PuzzleMix and Co-Mixup (00a)
 

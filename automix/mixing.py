@@ -7,62 +7,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 import math
 import numpy as np, torch, torch.nn.functional as F
+from .core import optional, evaluating, upcast
 
 # %% auto #0
-__all__ = ['LOSSES', 'optional', 'evaluating', 'upcast', 'as_image', 'show_images', 'MixOutput', 'mixed_ce', 'mixup_loss',
-           'soft_targets', 'soft_bce', 'mixed_loss', 'Mixer', 'check_batch', 'Mixup', 'rand_box', 'paste_box', 'CutMix',
-           'ManifoldMix', 'fmix_mask', 'FMix', 'ResizeMix', 'SmoothMix', 'saliency_peak', 'SaliencyMix', 'GridMix',
-           'AttentiveMix']
-
-# %% ../nbs/00_mixing.ipynb #opt00002
-def optional(module: str, extra: str, what: str):
-    "Import the optional dependency `module`, or fail in one line naming the extra that installs it."
-    import importlib
-    try: return importlib.import_module(module)
-    except ImportError: raise ImportError(f"{what} needs the '{module}' module, which the core install leaves out: pip install 'automix[{extra}]'") from None
-
-# %% ../nbs/00_mixing.ipynb #ev000001
-import contextlib
-
-@contextlib.contextmanager
-def evaluating(*modules):
-    "Eval mode for `modules` inside the block; each one's own mode is restored afterwards, also when the block raises."
-    was = [m.training for m in modules]
-    try:
-        for m in modules: m.eval()
-        yield
-    finally:
-        for m, w in zip(modules, was): m.train(w)
-
-# %% ../nbs/00_mixing.ipynb #up000001
-def upcast(t: torch.Tensor) -> torch.Tensor:
-    "At least float32: float16/bfloat16 (AMP) and integer tensors become float32; float64 stays float64."
-    return t if t.dtype == torch.float64 else t.float()
-
-# %% ../nbs/00_mixing.ipynb #asim0001
-def as_image(t) -> np.ndarray:
-    "A `[C, H, W]` image tensor as an `[H, W, C]` array in [0, 1] for `imshow`, min-max scaled (normalised inputs show as they look)."
-    t = t.detach().float()
-    return ((t - t.min()) / (t.max() - t.min() + 1e-8)).permute(1, 2, 0).cpu().numpy()
-
-# %% ../nbs/00_mixing.ipynb #shim0001
-def show_images(rows, size=(1.3, 1.4), titles: str = "first"):
-    "A figure of `rows`, each a list of `(picture, title)`: `[H, W, C]` images as they are, `[H, W]` maps in viridis on [0, 1]; titles on the first row (`titles='first'`) or on every picture (`'all'`)."
-    import matplotlib.pyplot as plt
-    n, k = len(rows), max(len(r) for r in rows)
-    fig, axs = plt.subplots(n, k, figsize=(size[0] * k, size[1] * n), squeeze=False)
-    for r, cells in enumerate(rows):
-        for ax, (img, t) in zip(axs[r], cells):
-            ax.imshow(img, vmin=0, vmax=1, cmap="viridis" if img.ndim == 2 else None)
-            if r == 0 or titles == "all": ax.set_title(t, fontsize=7)
-    for ax in axs.flat: ax.axis("off")
-    fig.tight_layout()
-    return fig
+__all__ = ['LOSSES', 'MixOutput', 'mixed_ce', 'mixup_loss', 'from_sources', 'soft_targets', 'soft_bce', 'mixed_loss', 'Mixer',
+           'check_batch', 'Mixup', 'rand_box', 'paste_box', 'CutMix', 'ManifoldMix', 'fmix_mask', 'FMix', 'ResizeMix',
+           'SmoothMix', 'saliency_peak', 'SaliencyMix', 'GridMix', 'AttentiveMix']
 
 # %% ../nbs/00_mixing.ipynb #8b6ce218
 @dataclass
 class MixOutput:
-    "A mixed batch: `x`, labels `y_a` (= y) and `y_b` (= y[index]), the partner `index`, and `lam` (share of `y_a`)."
+    """A mixed batch: `x`, labels `y_a` (= y) and `y_b` (= y[index]), the partner `index`, and `lam` (share of `y_a`).
+    Every method gives this one form: a hand-crafted mixer from `__call__`, any method from `mixes`; the Mix Block's
+    pipelines also carry their K sources with their per-pixel weights (`from_sources`)."""
     x: torch.Tensor
     y_a: torch.Tensor
     y_b: torch.Tensor
@@ -72,6 +29,9 @@ class MixOutput:
     mask: torch.Tensor | None = None      # weight of the partner pixel, where the method has one
     weights: torch.Tensor | None = None   # [N, N] share of input k in output j, for methods mixing more than two
     aux_loss: torch.Tensor | None = None  # a method's own extra loss term, added by the trainer
+    sources: list | None = None           # K index tensors: output j mixes inputs sources[k][j] (the Mix Block's form)
+    source_weights: torch.Tensor | None = None   # [N, K, H, W] per-pixel weight of each source; they sum to 1
+    shares: list | None = None            # the label share of each of the K sources
 
 def mixed_ce(logits, ys, lams, label_smoothing: float = 0.0):
     "`Σₖ λₖ·CE(logits, ys[k])` in at least float32 (`upcast`), for any number of sources. Numbers λₖ weight the batch's mean cross-entropies (the official AutoMix loss); tensors (one λ per sample) weight each sample's before the mean."
@@ -90,6 +50,16 @@ def mixup_loss(logits, out: MixOutput, label_smoothing: float = 0.0):
         return (out.weights.to(ce) * ce).sum(1).mean()
     lam = torch.as_tensor(out.lam, dtype=upcast(logits).dtype, device=logits.device)
     return mixed_ce(logits, [out.y_a, out.y_b], [lam, 1 - lam], label_smoothing)
+
+# %% ../nbs/00_mixing.ipynb #mixf0002
+def from_sources(x, w, sources, shares, y=None) -> MixOutput:
+    "The `MixOutput` of K sources `x[sources[k]]` mixed by per-pixel weights `w` [N, K, H, W] with label `shares`."
+    mixed = sum(x[s] * w[:, k:k + 1] for k, s in enumerate(sources))
+    two = len(sources) == 2 and bool((sources[0] == torch.arange(len(x), device=x.device)).all())
+    weights = None if two else sum(float(l) * F.one_hot(s, len(x)).float() for l, s in zip(shares, sources))
+    return MixOutput(mixed, y, None if y is None else y[sources[1]], sources[1], float(shares[0]),
+                     mask=w[:, 1:2] if two else None, weights=weights, sources=list(sources), source_weights=w,
+                     shares=[float(l) for l in shares])
 
 # %% ../nbs/00_mixing.ipynb #sft00002
 def soft_targets(out: MixOutput, num_classes: int, smoothing: float = 0.0) -> torch.Tensor:
@@ -134,6 +104,10 @@ class Mixer:
         return self.mix(x, y, index, lam, model)
 
     def mix(self, x, y, index, lam, model) -> MixOutput: raise NotImplementedError
+
+    def mixes(self, x, lam: float | None = None, index=None, y=None, model=None) -> MixOutput:
+        "The call every method answers (`Method.mixes`): labels `y` default to zeros, for a measurement of pixels."
+        return self(x, torch.zeros(len(x), dtype=torch.long, device=x.device) if y is None else y, model, lam, index)
     def __repr__(self): return f"{type(self).__name__}(alpha={self.alpha})"
 
 def check_batch(x, y):

@@ -9,6 +9,7 @@ import math
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 import torchvision
+from .core import optional
 from torchvision.models.resnet import BasicBlock, Bottleneck
 
 # %% auto #0
@@ -228,7 +229,6 @@ def external_model(name: str, num_classes: int, pretrained=None, image_size: int
     constructor takes `img_size` is built for `image_size`; `net.build` records that argument (the export needs it)."""
     lib, arch = name.split(":", 1)
     if lib == "timm":
-        from automix.mixing import optional
         timm = optional("timm", "timm", f"the backbone {name!r}")
         def build(**kw):
             try: return timm.create_model(arch, pretrained=str(pretrained) == "download", num_classes=num_classes, **kw)

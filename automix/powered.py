@@ -6,7 +6,7 @@
 from __future__ import annotations
 import math
 import numpy as np, pandas as pd
-from .sweep import holm, paired_test
+from .stats import holm, paired_test
 
 # %% auto #0
 __all__ = ['blocks', 'sign_flip_p', 'verdict', 'family', 'power_paired', 'blocks_needed', 'difference']

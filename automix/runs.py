@@ -11,7 +11,7 @@ from torch.utils.data import DataLoader
 from torchvision.transforms import v2 as T
 from .data import get_spec, check_files
 from .models import create_model, known_backbone
-from .mixing import evaluating
+from .core import evaluating, optional, momentum_schedule
 from .config import TrainConfig, ConfigError
 
 # %% auto #0
@@ -283,7 +283,6 @@ def load_exported(path) -> nn.Module:
     n, arch = int(meta["num_classes"]), meta["arch"]
     if meta["library"] == "tv": net = getattr(torchvision.models, arch)(num_classes=n)
     elif meta["library"] == "timm":
-        from automix.mixing import optional
         net = optional("timm", "timm", f"the backbone timm:{arch}").create_model(arch, pretrained=False, num_classes=n, **json.loads(meta.get("build", "{}")))
     else: net = create_model(arch, n)
     net.load_state_dict(load_file(str(path)), strict=True)
@@ -312,7 +311,6 @@ class TensorBoardLog:
             if k != "epoch" and isinstance(v, (int, float)) and math.isfinite(v): w.add_scalar(k.replace("train_", "train/", 1).replace("test_", "test/", 1), v, e)
         for i, g in enumerate(opt.param_groups): w.add_scalar(f"lr/group{i}", g["lr"], e)
         if hasattr(method, "momentum_start"):
-            from automix.automix import momentum_schedule
             w.add_scalar("momentum/ema", momentum_schedule(int(method.step), method.total_steps, method.momentum_start, method.momentum_end), e)
         if test_ds is not None and self.images_every and e % self.images_every == 0:
             x, y = next(iter(DataLoader(test_ds, 16)))

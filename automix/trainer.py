@@ -11,10 +11,10 @@ import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as 
 from torch.utils.data import DataLoader, Subset, RandomSampler
 from tqdm import tqdm as plain_tqdm         # tqdm.auto only where a bar is drawn (its import warns in a kernel without widgets)
 from .mixers import get_mixer, share_title, MIXERS
-from .mixing import mixup_loss, mixed_loss, MixOutput, evaluating, as_image, show_images
+from .core import Method, WeightEMA, warn_short_ema, evaluating, as_image, show_images   # the method interface (00_core)
+from .mixing import mixup_loss, mixed_loss, MixOutput
 from .data import get_dataset, get_spec, check_files, verify_images, check_image_files, DatasetNotFoundError, DATASETS, input_pipeline, SeededSampler, SeededItems, auto_workers, named_errors, RANK_STRIDE
 from .models import create_model, check_backbone, MODELS, known_backbone
-from .automix import Method, WeightEMA, warn_short_ema         # the method interface lives below the trainer (notebook 02)
 from .config import PIPELINES, TrainConfig, ConfigError, pick_device, resolve_config, check_same_run   # notebook 04a
 from .runs import (save_checkpoint, resume_checkpoint, load_state, plot_learning_curve, save_sample_figure, summarize,
                           prepare_run, code_version, hardware, float_path, lock_run, export_model, TensorBoardLog, LAST_EPOCHS)   # notebook 04b
@@ -47,6 +47,10 @@ class Supervised(Method):
         super().set_total_steps(total)
         if self.ema is not None: self.ema.set_total_steps(total)
     def eval_models(self): return {"": self.model, **({"_ema": self.ema.module} if self.ema is not None else {})}
+    def mixes(self, x, lam=None, index=None, y=None) -> MixOutput:
+        "The mixer's mixes of `x`, consulting the online network as in training (vanilla training mixes nothing)."
+        if self.mixer is None: raise ValueError("vanilla training mixes no images")
+        return self.mixer.mixes(x, lam, index, y, model=self.model)
     @torch.no_grad()
     def sample_figure(self, x, y, n: int = 8):
         "The first `n` mixed training images with their λ, or source shares (nothing for vanilla training)."

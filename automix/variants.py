@@ -8,7 +8,8 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.basics import patch
 from .automix import AutoMix, no_repeat_perm
 from .mixblock import SAMixBlock, AdaMixBlock, mask_loss
-from .mixing import evaluating, as_image, show_images, mixed_ce
+from .core import evaluating, as_image, show_images
+from .mixing import mixed_ce, MixOutput, from_sources
 
 # %% auto #0
 __all__ = ['PIPELINE_METHODS', 'decoupled_mixup_ce', 'SAMix', 'AdAutoMix', 'combine']
@@ -106,8 +107,8 @@ def training_step(self: AdAutoMix, x, y) -> dict:
 # %% ../nbs/02a_variants.ipynb #adamix01
 @patch
 @torch.no_grad()
-def mixes(self: AdAutoMix, x, lam: float | list | None = None, index=None):
-    """The generator's mixes of `x` as `(weights [N, K, H, W], sources, λs)`: K, λs and sources drawn as in training;
+def mixes(self: AdAutoMix, x, lam: float | list | None = None, index=None, y=None) -> MixOutput:
+    """The generator's mixes of `x` (`from_sources`): K, λs and sources drawn as in training;
     or two sources `x`, `x[index]` with shares `λ`, `1 − λ` when `lam` is a number; or K = len(lam) sources, source k
     being `x` rolled by k, when `lam` is a list of shares (momentum-encoder features)."""
     z = self.encoder_k.forward_features(x, self.mask_layer)
@@ -119,7 +120,7 @@ def mixes(self: AdAutoMix, x, lam: float | list | None = None, index=None):
     else:
         own = torch.arange(len(x), device=x.device)
         idx, lams = [own, torch.roll(own, 1) if index is None else index], [float(lam), 1 - float(lam)]
-    return self.mix_block([z[i] for i in idx], lams, s), idx, lams
+    return from_sources(x, self.mix_block([z[i] for i in idx], lams, s), idx, lams, y)
 
 # %% ../nbs/02a_variants.ipynb #66283185
 @patch

@@ -9,7 +9,8 @@ top-1 of every head (final and median of the last 10 epochs) with the paired dif
 """
 import argparse, json
 import pandas as pd
-from automix.sweep import run_sweep, _seeds, paired_difference
+from automix.sweep import run_sweep, _seeds
+from automix.stats import paired_difference
 from automix.runs import read_run
 
 ap = argparse.ArgumentParser()

@@ -13,7 +13,8 @@ import copy, math, subprocess, sys, types, zipfile
 from pathlib import Path
 from unittest import mock
 import numpy as np, pytest, torch, torch.nn as nn, torch.nn.functional as F
-from automix.automix import AutoMix, momentum_schedule
+from automix.automix import AutoMix
+from automix.core import momentum_schedule
 from automix.models import create_model
 from automix.config import resolve_config
 from automix.trainer import make_optimizer

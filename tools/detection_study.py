@@ -50,7 +50,7 @@ def run(out: Path, arms, seeds, epochs: int, study: Path = STUDY):
 def table(out: Path) -> str:
     import pandas as pd
     from automix.metrics import markdown_table
-    from automix.sweep import compare_family
+    from automix.stats import compare_family
     rows = []
     for d in sorted(out.glob("*_s*")):
         if (d / "summary.json").is_file() and (d / "arm.json").is_file():

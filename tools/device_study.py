@@ -52,7 +52,8 @@ def worker(a, wid):
     from automix.trainer import train
     from automix.config import resolve_config
     from automix.runs import RunLocked
-    from automix.sweep import run_folder, is_done, label_agreement_of_run, downstream_of_run, _seeds
+    from automix.sweep import run_folder, is_done, _seeds
+    from automix.measures import label_agreement_of_run, downstream_of_run
     seeds, methods = _seeds(a.seeds), a.methods.split(",")
     kw = {**STUDY, **(SMOKE if a.smoke else {}), **dict(kv.split("=", 1) for kv in a.set)}
     dev = "cuda" if torch.cuda.is_available() else "cpu"

@@ -18,12 +18,12 @@ def main(run_dir, n=64):
     with torch.no_grad():                                   # `mixes`: the Mix Block's weight maps for given shares
         if cfg.method == "adautomix":
             for lams in ([0.5, 0.3, 0.2], [0.2, 0.3, 0.5], [0.8, 0.1, 0.1]):
-                m = method.mixes(x, lams)[0]
+                m = method.mixes(x, lams).source_weights
                 print(f"λ={lams}: mean weight per source {[round(v, 3) for v in m.mean((0, 2, 3)).tolist()]}, "
                       f"spatial std {m.flatten(2).std(-1).mean().item():.4f}")
         else:
             for lam in (0.2, 0.5, 0.8):
-                m = method.mixes(x, lam)[0][:, 1]                  # the partner's weight
+                m = method.mixes(x, lam).source_weights[:, 1]               # the partner's weight
                 print(f"λ={lam}: mean partner weight {m.mean().item():.3f} (asked {1 - lam:.1f}), spatial std {m.flatten(1).std(-1).mean().item():.4f}")
 
 if __name__ == "__main__":
