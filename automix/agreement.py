@@ -12,7 +12,8 @@ __all__ = ['visible_shares', 'agreement', 'probe_visible', 'source_pairs', 'pair
 
 # %% ../nbs/06a_agreement.ipynb #a7c2e202
 def visible_shares(weights, ink, sources, lams):
-    "Per output and source: visible share `V` and label share `λ` `[N, K]`, from source weight maps `weights [N, K, H, W]`, each source `k` being `ink[sources[k]]`."
+    """Per output and source: visible share `V` and label share `λ` `[N, K]`, from source weight maps `weights [N, K, H,
+    W]`, each source `k` being `ink[sources[k]]`."""
     inks = torch.stack([ink[i, 0] for i in sources], 1).float()               # [N, K, H, W]
     v = (weights.float() * inks).sum((2, 3)) / inks.sum((2, 3)).clamp_min(1e-8)
     lam = torch.as_tensor(lams, dtype=torch.float32)
@@ -20,7 +21,8 @@ def visible_shares(weights, ink, sources, lams):
     return v / v.sum(1, keepdim=True).clamp_min(1e-8), lam, v
 
 def agreement(V, lam, v, wiped: float = 0.1, keeps: float = 0.2) -> dict:
-    "Mean |V − λ| over sources with label weight, and the share of those whose digit is wiped out (`v < wiped`) while `λ ≥ keeps`."
+    """Mean |V − λ| over sources with label weight, and the share of those whose digit is wiped out (`v < wiped`) while
+    `λ ≥ keeps`."""
     use = lam > 0
     return dict(mean_abs_gap=float((V - lam).abs()[use].mean()), wiped_rate=float(((v < wiped) & (lam >= keeps))[use].float().mean()),
                 sources=int(use.sum()))
@@ -37,7 +39,8 @@ def _source_weights(out, n: int) -> torch.Tensor:
     return w
 
 def probe_visible(mix, x, ink, seed: int = 0, eps: float = 1e-3, tol: float = 0.05):
-    "Visible and label shares of the two halves of each output of `mix(x) → MixOutput` (a hand-crafted mixer), measured by replaying it on `x + ε·ink`."
+    """Visible and label shares of the two halves of each output of `mix(x) → MixOutput` (a hand-crafted mixer),
+    measured by replaying it on `x + ε·ink`."""
     import random
     n = len(x)
     half = torch.rand(n, generator=torch.Generator().manual_seed(seed)) < 0.5
@@ -47,21 +50,25 @@ def probe_visible(mix, x, ink, seed: int = 0, eps: float = 1e-3, tol: float = 0.
         random.seed(seed)
         return mix(xx)
     base = run(x)
-    if base.x.shape != x.shape: raise ValueError("the mixer does not return images (it mixes features); visible shares need pixels")
+    if base.x.shape != x.shape: raise ValueError("the mixer does not return images (it mixes features); visible "
+                                                 "shares need pixels")
     diffs = [((run(x + eps * ink * g.view(-1, 1, 1, 1).to(x)).x - base.x) / eps).mean(1) for g in (half, ~half)]
     w = _source_weights(base, n)
     lam = torch.stack([(w * half.float()).sum(1), (w * (~half).float()).sum(1)], 1)          # label share of each half
     tot = ink[:, 0].sum((1, 2)).float().cpu()
-    own = torch.stack([(w > 0) & half, (w > 0) & ~half], 1).float()                          # [N, 2, N]: sources per half
+    # [N, 2, N]: sources per half
+    own = torch.stack([(w > 0) & half, (w > 0) & ~half], 1).float()
     v = torch.stack([d.cpu().sum((1, 2)) for d in diffs], 1) / (own * tot).sum(2).clamp_min(1e-8)
     ok = torch.stack([((d.cpu() < -tol) | (d.cpu() > 1 + tol)).flatten(1).any(1) for d in diffs], 1).any(1) == False
-    mixed = (lam > 0).all(1) & ok                                                             # both halves have label weight
+    # both halves have label weight
+    mixed = (lam > 0).all(1) & ok
     V = v / v.sum(1, keepdim=True).clamp_min(1e-8)
     return V[mixed], lam[mixed], v[mixed], int((~ok).sum())
 
 # %% ../nbs/06a_agreement.ipynb #orc00002
 def source_pairs(y, n_pairs: int, seed: int = 0):
-    "Up to `n_pairs` pairs `(a, b)` of distinct images with different labels, each image in one pair at most (so no pair twice), seeded."
+    """Up to `n_pairs` pairs `(a, b)` of distinct images with different labels, each image in one pair at most (so no
+    pair twice), seeded."""
     y = torch.as_tensor(y)
     order = torch.randperm(len(y), generator=torch.Generator().manual_seed(seed))
     a, b = order[: len(y) // 2], order[len(y) // 2: 2 * (len(y) // 2)]
@@ -69,7 +76,8 @@ def source_pairs(y, n_pairs: int, seed: int = 0):
     return a[keep][:n_pairs], b[keep][:n_pairs]
 
 def pair_mixes(method, xa, xb, ya, yb, lam: float, seed: int = 0):
-    "The `MixOutput` of `method` (a mixer or a `Method`) on `[xa; xb]`, each `xa[j]` partnered with `xb[j]` and back; seeded."
+    """The `MixOutput` of `method` (a mixer or a `Method`) on `[xa; xb]`, each `xa[j]` partnered with `xb[j]` and back;
+    seeded."""
     import random
     n = len(xa)
     swap = torch.cat([torch.arange(n, 2 * n), torch.arange(n)])
@@ -83,7 +91,8 @@ def pair_mix(method, xa, xb, ya, yb, lam: float, seed: int = 0):
     images and the share of `xa`'s label (box mixers round it; NaN where an output is not a mix of a and b)."""
     n = len(xa)
     out = pair_mixes(method, xa, xb, ya, yb, lam, seed)
-    w = _source_weights(out, 2 * n)[:n]                                  # [n, 2n]: label share of every input in output j
+    # [n, 2n]: label share of every input in output j
+    w = _source_weights(out, 2 * n)[:n]
     ar = torch.arange(n)
     wa, wb = w[ar, ar], w[ar, ar + n]
     share = torch.where(wa + wb > 0.5, wa / (wa + wb).clamp_min(1e-8), torch.full_like(wa, float("nan")))
@@ -98,7 +107,8 @@ def belief_share(oracle, mixed, ya, yb, batch: int = 256) -> torch.Tensor:
     return p[ar, ya] / (p[ar, ya] + p[ar, yb]).clamp_min(1e-12)
 
 def binned_gaps(lam, share, visible=None, width: float = 0.1):
-    "Per label-share bin of `width`: count, mean label share, mean oracle share and mean |share − λ| (and |V − λ| with `visible`); NaN shares are left out."
+    """Per label-share bin of `width`: count, mean label share, mean oracle share and mean |share − λ| (and |V − λ| with
+    `visible`); NaN shares are left out."""
     import pandas as pd
     lam, share = torch.as_tensor(lam).float(), torch.as_tensor(share).float()
     ok = ~torch.isnan(share) & ~torch.isnan(lam)

@@ -17,7 +17,8 @@ __all__ = ['HEADS', 'no_repeat_perm', 'stage_channels', 'official_scale_factor',
 
 # %% ../nbs/02_automix.ipynb #d5b8286b
 def no_repeat_perm(n: int, fallback: bool = True, device=None):
-    "The official `_no_repeat_shuffle_idx`: up to ten `randperm` retries; if they all hit a fixed point, a cyclic shift (`fallback`) or the last draw."
+    """The official `_no_repeat_shuffle_idx`: up to ten `randperm` retries; if they all hit a fixed point, a cyclic
+    shift (`fallback`) or the last draw."""
     ar, p, repeat = torch.arange(n, device=device), torch.randperm(n, device=device), False
     for _ in range(10):
         repeat = bool((p == ar).any())
@@ -40,7 +41,8 @@ def stage_channels(model, stage: int, size: int = 64) -> int:
 HEADS = ("official", "shared")
 
 def official_scale_factor(width: int, mask_layer: int) -> int:
-    "The official upsampling factor of the Mix Block's mask: `2^(2+mask_layer)` for images wider than 64 px, else `2^mask_layer`."
+    """The official upsampling factor of the Mix Block's mask: `2^(2+mask_layer)` for images wider than 64 px, else
+    `2^mask_layer`."""
     return 2 ** (2 + mask_layer) if width > 64 else 2 ** mask_layer
 
 def init_head_(head: nn.Linear) -> nn.Linear:
@@ -58,40 +60,63 @@ class WithHead(nn.Module):
 
 class AutoMix(Method):
     "AutoMix (Liu et al., ECCV 2022): online encoder, momentum encoder and Mix Block, trained in one step."
-    variant = "automix"                                            # the trainer's method name (SAMix, AdAutoMix: notebook 02a)
-    roles = dict(online="_one_q", ema="")                          # the online encoder's one-hot head; the momentum encoder's (the EMA)
+    # the trainer's method name (SAMix, AdAutoMix: notebook 02a)
+    variant = "automix"
+    # the online encoder's one-hot head; the momentum encoder's (the EMA)
+    roles = dict(online="_one_q", ema="")
     def __init__(self,
-                 model,                                            # a StagedNet (or HookedNet): `stages`, `forward_features`, `classifier`
-                 alpha: float = 2.0,                               # λ ~ Beta(α, α) for the Mix Block's and the backbone's mixes
-                 mask_layer: int = 2,                              # the backbone stage whose features the Mix Block reads
+                 # a StagedNet (or HookedNet): `stages`, `forward_features`, `classifier`
+                 model,
+                 # λ ~ Beta(α, α) for the Mix Block's and the backbone's mixes
+                 alpha: float = 2.0,
+                 # the backbone stage whose features the Mix Block reads
+                 mask_layer: int = 2,
                  lam_concat: bool = False,                         # give λ to the Mix Block as an extra feature channel
-                 momentum_start: float = 0.999,                    # EMA coefficient of the momentum encoder at the first step
-                 momentum_end: float = 0.999999,                   # EMA coefficient at the last step (cosine schedule between)
+                 # EMA coefficient of the momentum encoder at the first step
+                 momentum_start: float = 0.999,
+                 # EMA coefficient at the last step (cosine schedule between)
+                 momentum_end: float = 0.999999,
                  mask_loss_weight: float = 0.1,                    # weight of the mask loss
-                 mask_loss_margin: float = 0.1,                    # the mask loss ignores |1 − mean(mask) − λ| up to this
-                 mask_loss_anneal: bool = False,                   # anneal the mask-loss weight with the cosine schedule
-                 lam_margin: float = 0.08,                         # the backbone's λ within this of 0 or 1 mixes as plain Mixup
+                 # the mask loss ignores |1 − mean(mask) − λ| up to this
+                 mask_loss_margin: float = 0.1,
+                 # anneal the mask-loss weight with the cosine schedule
+                 mask_loss_anneal: bool = False,
+                 # the backbone's λ within this of 0 or 1 mixes as plain Mixup
+                 lam_margin: float = 0.08,
                  mix_shuffle_no_repeat: bool = False,              # permutations that never pair a sample with itself
-                 switch_off: float = 0.0,                          # probability (× cosine annealing) of skipping the Mix Block's update; 0 = never (official)
-                 mask_adjust: float = 0.0,                         # probability of rescaling the backbone mask toward `mask_adjust_lam`
-                 mask_adjust_lam: str = "mb",                      # 'mb' (official: the Mix Block's λ) or 'bb' (the backbone's λ)
-                 full_momentum_forward: bool = True,               # the momentum encoder runs every stage on the clean batch (official)
-                 heads: str = "official",                          # 'official': one-hot + mixup head per encoder; 'shared': one head (ablation)
-                 mixblock_lr: float | None = None,                 # the Mix Block's learning rate (None: the backbone's)
-                 mixblock_min_lr: float | None = None,             # the Mix Block's final learning rate (None: the backbone's)
-                 upsample: str = "nearest",                        # mask to image size: 'nearest' (official) or 'bilinear'
-                 scale_factor: int | None = None):                 # mask upsampling factor (None: the official rule where it fits, else from the feature and image sizes)
+                 # probability (× cosine annealing) of skipping the Mix Block's update; 0 = never (official)
+                 switch_off: float = 0.0,
+                 # probability of rescaling the backbone mask toward `mask_adjust_lam`
+                 mask_adjust: float = 0.0,
+                 # 'mb' (official: the Mix Block's λ) or 'bb' (the backbone's λ)
+                 mask_adjust_lam: str = "mb",
+                 # the momentum encoder runs every stage on the clean batch (official)
+                 full_momentum_forward: bool = True,
+                 # 'official': one-hot + mixup head per encoder; 'shared': one head (ablation)
+                 heads: str = "official",
+                 # the Mix Block's learning rate (None: the backbone's)
+                 mixblock_lr: float | None = None,
+                 # the Mix Block's final learning rate (None: the backbone's)
+                 mixblock_min_lr: float | None = None,
+                 # mask to image size: 'nearest' (official) or 'bilinear'
+                 upsample: str = "nearest",
+                 # mask upsampling factor (None: the official rule where it fits, else from the feature and image sizes)
+                 scale_factor: int | None = None):
         super().__init__()
         if not alpha > 0: raise ValueError(f"alpha must be > 0, got {alpha}")
-        if not 0 <= switch_off <= 1: raise ValueError(f"switch_off is in [0, 1] (0: always train the Mix Block); got {switch_off}")
+        if not 0 <= switch_off <= 1: raise ValueError("switch_off is in [0, 1] (0: always train the Mix Block); got "
+                                                      f"{switch_off}")
         if not 0 <= mask_adjust <= 1: raise ValueError(f"mask_adjust is a probability in [0, 1]; got {mask_adjust}")
-        if mask_adjust_lam not in ("mb", "bb"): raise ValueError(f"mask_adjust_lam must be 'mb' (official) or 'bb'; got {mask_adjust_lam!r}")
+        if mask_adjust_lam not in ("mb", "bb"): raise ValueError("mask_adjust_lam must be 'mb' (official) or 'bb'; "
+                                                                 f"got {mask_adjust_lam!r}")
         if heads not in HEADS: raise ValueError(f"heads must be one of {', '.join(HEADS)}; got {heads!r}")
         n_stages = len(model.stages)
-        if not 0 <= mask_layer < n_stages: raise ValueError(f"mask_layer must be a stage index in 0…{n_stages - 1}, got {mask_layer}")
+        if not 0 <= mask_layer < n_stages: raise ValueError(f"mask_layer must be a stage index in 0…{n_stages - 1}, "
+                                                            f"got {mask_layer}")
         one = init_head_(model.classifier)                      # head_one_q: the model's own classifier
         self.encoder_q, self.heads = model, heads
-        self.mix_heads = heads == "official"                   # the official structure: a mixup head beside each encoder's one-hot head
+        # the official structure: a mixup head beside each encoder's one-hot head
+        self.mix_heads = heads == "official"
         if self.mix_heads:                                 # head_mix_q, drawn independently of head_one_q
             self.mix_head_q = init_head_(nn.Linear(one.in_features, one.out_features))
         self.encoder_k = copy.deepcopy(model)                   # backbone_k + head_one_k
@@ -118,9 +143,11 @@ class AutoMix(Method):
                      "mixblock_lr", "mixblock_min_lr", "scale_factor")
     @classmethod
     def from_config(cls, model, cfg):
-        "Build from a `TrainConfig` (the benchmark's preset already applied): the fields in `config_fields` that are set."
+        """Build from a `TrainConfig` (the benchmark's preset already applied): the fields in `config_fields` that are
+        set."""
         kw = {k: getattr(cfg, k) for k in cls.config_fields if getattr(cfg, k, None) is not None}
-        own = inspect.signature(AutoMix.__init__).parameters["mask_layer"].default   # written once: the signature (variants pass it on)
+        # written once: the signature (variants pass it on)
+        own = inspect.signature(AutoMix.__init__).parameters["mask_layer"].default
         ml = cfg.mask_layer if cfg.mask_layer is not None else getattr(model, "default_stage", 1 if len(model.stages) == 3 else own)
         return cls(model, mask_layer=ml, **kw)
 
@@ -137,12 +164,14 @@ def _draw(self: AutoMix, n: int, device):
 @patch
 @torch.no_grad()
 def _features(self: AutoMix, x):
-    "`f_k(x)` at `mask_layer`, in the encoder's current mode; the whole backbone runs unless `full_momentum_forward=False`."
+    """`f_k(x)` at `mask_layer`, in the encoder's current mode; the whole backbone runs unless
+    `full_momentum_forward=False`."""
     return self.encoder_k.forward_features(x, self.mask_layer, run_all=self.full_momentum_forward)
 
 @patch
 def _scale(self: AutoMix, x, z):
-    "The mask's upsampling: `scale_factor` if given; else the official rule (staged ResNets) where it lands on the image size; else image side / feature side where that is a whole number; else the image size itself (nearest)."
+    """The mask's upsampling: `scale_factor` if given; else the official rule (staged ResNets) where it lands on the
+    image size; else image side / feature side where that is a whole number; else the image size itself (nearest)."""
     H, W = x.shape[-2:]
     h, w = z.shape[-2:]
     if self.scale_factor: return self.scale_factor
@@ -155,13 +184,17 @@ def _scale(self: AutoMix, x, z):
 @patch
 def _check_mask(self: AutoMix, m, x, z, s):
     if m.shape[-2:] != x.shape[-2:]:
-        raise ValueError(f"the Mix Block's mask is {tuple(m.shape[-2:])} but the images are {tuple(x.shape[-2:])}: features "
-                         f"{tuple(z.shape[-2:])} at mask_layer {self.mask_layer} upsampled by scale_factor={s}; leave scale_factor "
+        raise ValueError(f"the Mix Block's mask is {tuple(m.shape[-2:])} but the images are {tuple(x.shape[-2:])}: "
+                         "features "
+                         f"{tuple(z.shape[-2:])} at mask_layer {self.mask_layer} upsampled by scale_factor={s}; leave "
+                         "scale_factor "
                          f"unset to derive it from the feature and image sizes")
 
 # %% ../nbs/02_automix.ipynb #a7c2e001
 def adjust_mask(m, lam: float, eps: float = 1e-8):
-    "The official `mask_adjust`: shares `[N, 2, H, W]` (sample, partner) from the partner mask `m`, the sample's share (clamped to [ε, 1−ε]) scaled down to `lam` where its mean exceeds `lam`, the partner's down to `1−lam` where it falls short."
+    """The official `mask_adjust`: shares `[N, 2, H, W]` (sample, partner) from the partner mask `m`, the sample's share
+    (clamped to [ε, 1−ε]) scaled down to `lam` where its mean exceeds `lam`, the partner's down to `1−lam` where it
+    falls short."""
     s = (1 - m).clamp(eps, 1 - eps)
     mu = s.mean((1, 2, 3), keepdim=True)
     big, small = mu > lam + eps, mu < lam - eps
@@ -172,7 +205,8 @@ def adjust_mask(m, lam: float, eps: float = 1e-8):
 @patch
 @torch.no_grad()
 def _backbone_mask(self: AutoMix, z, lam_bb, idx_bb, scale, lam_mb=None):
-    "The detached shares `[N, 2, H, W]` (sample, partner) for the online encoder's sample: `mask_adjust` with its probability, plain Mixup when λ_bb is within `lam_margin` of 0 or 1."
+    """The detached shares `[N, 2, H, W]` (sample, partner) for the online encoder's sample: `mask_adjust` with its
+    probability, plain Mixup when λ_bb is within `lam_margin` of 0 or 1."""
     if lam_bb <= self.lam_margin or lam_bb >= 1 - self.lam_margin:
         w = torch.tensor([lam_bb, 1 - lam_bb], device=z.device).reshape(1, 2, 1, 1)
         H, W = (z.shape[2] * scale, z.shape[3] * scale) if isinstance(scale, int) else scale
@@ -196,7 +230,8 @@ def mask_weight(self: AutoMix) -> float:
 
 @patch
 def _train_mixblock(self: AutoMix) -> bool:
-    "Official `switch_off`: with `switch_off > 0` the generator loss is computed with probability `switch_off · cos_annealing`."
+    """Official `switch_off`: with `switch_off > 0` the generator loss is computed with probability `switch_off ·
+    cos_annealing`."""
     c = self.cos_annealing()
     return not (self.switch_off > 0 and 0 < c <= 1) or float(torch.rand(())) <= self.switch_off * c
 
@@ -252,7 +287,8 @@ def after_step(self: AutoMix): self.momentum_update()
 
 @patch
 def param_groups(self: AutoMix, cfg=None) -> list[dict]:
-    "Online encoder with its mixup head, and the Mix Block; the Mix Block in its own group when it has its own learning rate."
+    """Online encoder with its mixup head, and the Mix Block; the Mix Block in its own group when it has its own
+    learning rate."""
     q, mb = self._q_params(), list(self.mix_block.parameters())
     if self.mixblock_lr is None: return [dict(params=q + mb)]
     return [dict(params=q), dict(params=mb, base_lr=self.mixblock_lr, min_lr=self.mixblock_min_lr or 0.0)]
@@ -269,7 +305,8 @@ def networks(self: AutoMix) -> list: return [self.encoder_q, self.encoder_k]
 
 @patch
 def inference_model(self: AutoMix) -> nn.Module:
-    "The model to deploy: the momentum encoder with its one-hot head (`backbone_k` + `head_one_k`), as the official `forward_inference`."
+    """The model to deploy: the momentum encoder with its one-hot head (`backbone_k` + `head_one_k`), as the official
+    `forward_inference`."""
     return self.encoder_k
 
 # %% ../nbs/02_automix.ipynb #b94a54fa

@@ -18,7 +18,8 @@ __all__ = ['CIFAR_MEAN', 'CIFAR_STD', 'CORRUPTIONS', 'EXTRA_CORRUPTIONS', 'IMAGE
 
 # %% ../nbs/03a_benchmarks.ipynb #90a90a7d
 def resolve_listed(rows, listing: Path, base: Path, eager_limit: int = 300_000) -> list[Path]:
-    "Turn `(relative path, line number)` rows of `listing` into paths under `base`; a missing image is named with its line."
+    """Turn `(relative path, line number)` rows of `listing` into paths under `base`; a missing image is named with its
+    line."""
     paths = [base / r for r, _ in rows]
     if len(paths) <= eager_limit:    # very large lists (Places205) are checked when each image is read
         for p, (_, ln) in zip(paths, rows):
@@ -95,7 +96,8 @@ def build_cifar_c(base: Path, split: str, transform=None, corruption: str = "gau
     "One corruption at one severity (1–5) of CIFAR-10-C/100-C; test split only."
     if split != "test": raise ValueError("CIFAR-C has only a test split")
     if corruption not in CORRUPTIONS + EXTRA_CORRUPTIONS:
-        raise ValueError(f"unknown corruption {corruption!r}; choose one of: {', '.join(CORRUPTIONS + EXTRA_CORRUPTIONS)}")
+        raise ValueError(f"unknown corruption {corruption!r}; choose one of: "
+                         f"{', '.join(CORRUPTIONS + EXTRA_CORRUPTIONS)}")
     if severity not in (1, 2, 3, 4, 5): raise ValueError(f"severity must be 1…5, got {severity!r}")
     f = base / f"{corruption}.npy"
     if not f.is_file(): raise DatasetNotFoundError(f"{f} is missing (corruption {corruption!r})")
@@ -190,8 +192,10 @@ def read_imagenet_devkit(base: Path) -> tuple[dict[int, str], list[int]]:
             with tarfile.open(archive) as tar: raw = [tar.extractfile(f"ILSVRC2012_devkit_t12/{n}").read() for n in names]
         except Exception as e: raise OSError(f"cannot read {archive}: {e}") from None
         src = archive
-    else: raise DatasetNotFoundError(f"{base/'val'} holds unsorted validation images, so the labels come from the devkit: "
-                                     f"expected {folder}/{names[0]} and {names[1]}, or {archive} (image-net.org, ILSVRC2012)")
+    else: raise DatasetNotFoundError(f"{base/'val'} holds unsorted validation images, so the labels come from the "
+                                     "devkit: "
+                                     f"expected {folder}/{names[0]} and {names[1]}, or {archive} (image-net.org, "
+                                     "ILSVRC2012)")
     try:
         syn = loadmat(io.BytesIO(raw[0]), squeeze_me=True)["synsets"]
         ids = {int(s["ILSVRC2012_ID"]): str(s["WNID"]) for s in syn if int(s["num_children"]) == 0}
@@ -211,7 +215,8 @@ def build_imagenet(base: Path, split: str, transform=None) -> FileImageDataset:
         if len(truth) != len(loose):
             raise DatasetNotFoundError(f"{folder}: {len(loose)} images but the devkit labels {len(truth)}")
         for f, t in zip(loose, truth):
-            if ids.get(t) not in index: raise DatasetNotFoundError(f"{f}: devkit class {t} ({ids.get(t)}) has no training folder")
+            if ids.get(t) not in index: raise DatasetNotFoundError(f"{f}: devkit class {t} ({ids.get(t)}) has no "
+                                                                   "training folder")
         return FileImageDataset(loose, [index[ids[t]] for t in truth], wnids, transform)
     for d in sorted(p for p in folder.iterdir() if p.is_dir()):
         if d.name not in index: raise DatasetNotFoundError(f"{d}: wnid {d.name!r} has no training folder")
@@ -224,7 +229,8 @@ register_dataset(DatasetSpec(
     name="imagenet", build=build_imagenet, num_classes=1000, image_size=224, mean=IMAGENET_MEAN, std=IMAGENET_STD,
     folder="imagenet", required=("train", "val"), transforms=lambda split: image_transforms(split, 224),
     layout=("imagenet/train/<wnid>/*.JPEG, and either imagenet/val/<wnid>/*.JPEG (sorted, as torchvision prepares it)\n"
-            "or imagenet/val/ILSVRC2012_val_<8 digits>.JPEG as distributed + imagenet/ILSVRC2012_devkit_t12.tar.gz (or extracted)"),
+            "or imagenet/val/ILSVRC2012_val_<8 digits>.JPEG as distributed + imagenet/ILSVRC2012_devkit_t12.tar.gz "
+            "(or extracted)"),
     url="https://image-net.org/download.php (ILSVRC2012: train and val images, devkit t12)"))
 
 def make_imagenet_devkit_fixture(root, archive: bool = False) -> Path:
@@ -281,7 +287,8 @@ register_dataset(DatasetSpec(
     name="places205", build=build_places205, num_classes=205, image_size=224, mean=IMAGENET_MEAN, std=IMAGENET_STD,
     folder="places205", required=("trainvalsplit_places205/train_places205.csv", "trainvalsplit_places205/val_places205.csv", PLACES_IMAGES),
     transforms=lambda split: image_transforms(split, 224),
-    layout=f"places205/trainvalsplit_places205/{{train,val}}_places205.csv (a/abbey/x.jpg <label>), places205/{PLACES_IMAGES}/",
+    layout=f"places205/trainvalsplit_places205/{{train,val}}_places205.csv (a/abbey/x.jpg <label>), "
+           f"places205/{PLACES_IMAGES}/",
     url="http://places.csail.mit.edu/downloadData.html"))
 
 # %% ../nbs/03a_benchmarks.ipynb #fxec7279

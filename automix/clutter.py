@@ -19,7 +19,8 @@ def _photo_bank():
     return [torch.tensor(im, dtype=torch.float32).permute(2, 0, 1) / 255 for im in load_sample_images().images]
 
 def paste_glyph(img, glyph, alpha_max: float, colour, scale, r):
-    "Blend an 8×8 `glyph`, resized to a side drawn from `scale`, at a random place of `img` (in place); `r()` draws in [0, 1). Returns `(py, px, opacity)`."
+    """Blend an 8×8 `glyph`, resized to a side drawn from `scale`, at a random place of `img` (in place); `r()` draws in
+    [0, 1). Returns `(py, px, opacity)`."""
     size = img.shape[-1]
     s = int(scale[0] + r() * (scale[1] - scale[0]))
     a = F.interpolate(torch.as_tensor(glyph, dtype=torch.float32)[None, None], size=(s, s), mode="bilinear", align_corners=False)[0].clamp(0, 1) * alpha_max
@@ -29,7 +30,9 @@ def paste_glyph(img, glyph, alpha_max: float, colour, scale, r):
 
 def render_clutter(glyphs, labels, n: int, seed: int, size: int = 32, scale=(14, 24), with_masks: bool = False,
                    with_glyphs: bool = False):
-    "Render `n` cluttered images `[n, 3, size, size]` in [0, 1] from 8×8 `glyphs`, with their labels (and, `with_masks`, where the digit is: its opacity `[n, 1, size, size]`; `with_glyphs`, which of `glyphs` each image shows)."
+    """Render `n` cluttered images `[n, 3, size, size]` in [0, 1] from 8×8 `glyphs`, with their labels (and,
+    `with_masks`, where the digit is: its opacity `[n, 1, size, size]`; `with_glyphs`, which of `glyphs` each image
+    shows)."""
     g = torch.Generator().manual_seed(seed)
     photos = _photo_bank()
     r = lambda: float(torch.rand((), generator=g))
@@ -56,7 +59,9 @@ def render_clutter(glyphs, labels, n: int, seed: int, size: int = 32, scale=(14,
 @functools.lru_cache(maxsize=4)
 def load_clutter_split(split: str, train_per_class: int = 50, n_test: int = 1000, seed: int = 0, with_masks: bool = False,
                       with_glyphs: bool = False):
-    "The `digits_clutter` split: images `[N, 3, 32, 32]` in [0, 1] and labels (deterministic from `seed`; cached); `with_masks`: and where each digit is; `with_glyphs`: and the index in scikit-learn's digits of the glyph each image shows."
+    """The `digits_clutter` split: images `[N, 3, 32, 32]` in [0, 1] and labels (deterministic from `seed`; cached);
+    `with_masks`: and where each digit is; `with_glyphs`: and the index in scikit-learn's digits of the glyph each image
+    shows."""
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
     d = load_digits()

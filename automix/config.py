@@ -70,10 +70,12 @@ BACKBONE_OVERRIDES = {("cifar100", "wrn28_8"): dict(lr=0.03, min_lr=0.0, weight_
 
 # %% ../nbs/04a_config.ipynb #0bc2adf7
 def keyword_defaults(cls) -> dict:
-    "A class's own keyword defaults, read from its `__init__` where they are written: the one owner of each method setting."
+    """A class's own keyword defaults, read from its `__init__` where they are written: the one owner of each method
+    setting."""
     return {k: p.default for k, p in inspect.signature(cls.__init__).parameters.items() if p.default is not inspect.Parameter.empty}
 
-_AM, _ADA = keyword_defaults(AutoMix), keyword_defaults(AdAutoMix)    # TrainConfig's AutoMix/AdAutoMix defaults come from here
+# TrainConfig's AutoMix/AdAutoMix defaults come from here
+_AM, _ADA = keyword_defaults(AutoMix), keyword_defaults(AdAutoMix)
 @dataclass
 class TrainConfig:
     "Everything that defines a run; `None` fields are filled from the benchmark's preset."
@@ -168,7 +170,8 @@ def pick_device(device: str) -> torch.device:
     if device == "auto": return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     try: d = torch.device(device)
     except RuntimeError: raise ConfigError(f"unknown device {device!r}; use 'auto', 'cpu' or 'cuda[:N]'") from None
-    if d.type == "cuda" and not torch.cuda.is_available(): raise ConfigError("device 'cuda' asked for but no GPU is available")
+    if d.type == "cuda" and not torch.cuda.is_available(): raise ConfigError("device 'cuda' asked for but no GPU is "
+            "available")
     return d
 
 
@@ -177,8 +180,10 @@ def resolve_config(cfg: TrainConfig | None = None, **overrides) -> TrainConfig:
     "Fill `None` fields of `cfg` (updated by `overrides`) from the benchmark's preset and validate every value."
     cfg = dataclasses.replace(cfg or TrainConfig(), **overrides) if overrides else dataclasses.replace(cfg or TrainConfig())
     names = {f.name for f in dataclasses.fields(TrainConfig)}
-    if cfg.dataset not in PRESETS: raise ConfigError(f"unknown dataset {cfg.dataset!r}; choose one of: {', '.join(sorted(PRESETS))}")
-    if cfg.method not in method_names(): raise ConfigError(f"unknown method {cfg.method!r}; choose one of: {', '.join(method_names())}")
+    if cfg.dataset not in PRESETS: raise ConfigError(f"unknown dataset {cfg.dataset!r}; choose one of: "
+                                                     f"{', '.join(sorted(PRESETS))}")
+    if cfg.method not in method_names(): raise ConfigError(f"unknown method {cfg.method!r}; choose one of: "
+                                                           f"{', '.join(method_names())}")
     preset = PRESETS[cfg.dataset]
     extra = preset["automix"] if cfg.method in PIPELINES else {}
     backbone = cfg.backbone or preset["backbone"]
@@ -193,8 +198,10 @@ def resolve_config(cfg: TrainConfig | None = None, **overrides) -> TrainConfig:
             cfg.alpha = 0.2                  # the paper's ResNet-18 ImageNet exception
     if isinstance(cfg.pretrained, str) and cfg.pretrained.lower() in ("none", "false", ""): cfg.pretrained = None
     if not known_backbone(cfg.backbone):
-        raise ConfigError(f"unknown backbone {cfg.backbone!r}; choose one of: {', '.join(sorted(MODELS))}, or timm:<name>, tv:<name>")
-    if cfg.optimizer not in ("sgd", "adamw"): raise ConfigError(f"optimizer must be 'sgd' or 'adamw', got {cfg.optimizer!r}")
+        raise ConfigError(f"unknown backbone {cfg.backbone!r}; choose one of: {', '.join(sorted(MODELS))}, or "
+                          "timm:<name>, tv:<name>")
+    if cfg.optimizer not in ("sgd", "adamw"): raise ConfigError("optimizer must be 'sgd' or 'adamw', got "
+                                                                f"{cfg.optimizer!r}")
     for k in ("epochs", "batch_size"): setattr(cfg, k, _num(k, getattr(cfg, k), int, 0))
     for k in ("train_size", "test_size"): setattr(cfg, k, _num(k, getattr(cfg, k), int, 0, allow_none=True))
     cfg.seed, cfg.num_workers = _num("seed", cfg.seed, int, 0, strict=False), _num("num_workers", cfg.num_workers, int, 0, strict=False, allow_none=True)
@@ -207,42 +214,55 @@ def resolve_config(cfg: TrainConfig | None = None, **overrides) -> TrainConfig:
     for k in ("switch_off", "mask_adjust"):
         setattr(cfg, k, _num(k, getattr(cfg, k), float, 0, strict=False))
         if getattr(cfg, k) > 1: raise ConfigError(f"{k} is a probability in [0, 1], got {getattr(cfg, k)}")
-    if cfg.heads not in HEADS: raise ConfigError(f"heads must be one of {', '.join(map(repr, HEADS))}; got {cfg.heads!r}")
-    if cfg.mask_adjust_lam not in ("mb", "bb"): raise ConfigError(f"mask_adjust_lam must be 'mb' or 'bb', got {cfg.mask_adjust_lam!r}")
+    if cfg.heads not in HEADS: raise ConfigError(f"heads must be one of {', '.join(map(repr, HEADS))}; got "
+                                                 f"{cfg.heads!r}")
+    if cfg.mask_adjust_lam not in ("mb", "bb"): raise ConfigError("mask_adjust_lam must be 'mb' or 'bb', got "
+                                                                  f"{cfg.mask_adjust_lam!r}")
     cfg.mix_samples = _num("mix_samples", cfg.mix_samples, int, 2, strict=False)
-    if cfg.mix_samples > 3: raise ConfigError(f"mix_samples is the number of images AdAutoMix mixes, 2 or 3; got {cfg.mix_samples}")
+    if cfg.mix_samples > 3: raise ConfigError("mix_samples is the number of images AdAutoMix mixes, 2 or 3; got "
+                                              f"{cfg.mix_samples}")
     if cfg.batch_size == 1:
-        raise ConfigError("batch_size 1 cannot train: batch norm needs more than one image per batch, and a mix pairs each image with another")
-    if cfg.train_size is not None and cfg.train_size < 2: raise ConfigError(f"train_size must be at least 2 (one batch of two images), got {cfg.train_size}")
+        raise ConfigError("batch_size 1 cannot train: batch norm needs more than one image per batch, and a mix pairs "
+                          "each image with another")
+    if cfg.train_size is not None and cfg.train_size < 2: raise ConfigError("train_size must be at least 2 (one "
+            f"batch of two images), got {cfg.train_size}")
     keep = str(cfg.keep_epochs).replace(" ", "")
     if keep and not all(e.isdigit() and int(e) > 0 for e in keep.split(",")):
         raise ConfigError(f"keep_epochs lists epochs to keep, like 50,100; got {cfg.keep_epochs!r}")
     cfg.adv_beta = _num("adv_beta", cfg.adv_beta, float, 0, strict=False)
-    alpha = _num("alpha", cfg.alpha, float, 0, strict=cfg.method != "vanilla")    # vanilla mixes nothing, yet -1 is still refused
+    # vanilla mixes nothing, yet -1 is still refused
+    alpha = _num("alpha", cfg.alpha, float, 0, strict=cfg.method != "vanilla")
     cfg.alpha = alpha if cfg.method != "vanilla" else 0.0
     if cfg.min_lr > cfg.lr: raise ConfigError(f"min_lr ({cfg.min_lr}) must not exceed lr ({cfg.lr})")
-    if cfg.amp not in ("none", "bf16", "fp16"): raise ConfigError(f"amp must be 'none', 'bf16' or 'fp16', got {cfg.amp!r}")
+    if cfg.amp not in ("none", "bf16", "fp16"): raise ConfigError("amp must be 'none', 'bf16' or 'fp16', got "
+                                                                  f"{cfg.amp!r}")
     if cfg.log not in ("csv", "tensorboard"): raise ConfigError(f"log must be 'csv' or 'tensorboard', got {cfg.log!r}")
     if cfg.loss not in LOSSES: raise ConfigError(f"loss must be one of {', '.join(LOSSES)}; got {cfg.loss!r}")
     if cfg.loss != "ce" and cfg.method in PIPELINES:
-        raise ConfigError(f"loss={cfg.loss!r} is for vanilla and the hand-crafted mixers; {cfg.method}'s losses are the official cross-entropies")
+        raise ConfigError(f"loss={cfg.loss!r} is for vanilla and the hand-crafted mixers; {cfg.method}'s losses are "
+                          "the official cross-entropies")
     cfg.log_images_every = _num("log_images_every", cfg.log_images_every, int, 0, strict=False)
     if cfg.momentum_start is not None and cfg.momentum_end is not None and cfg.momentum_end < cfg.momentum_start:
-        raise ConfigError(f"momentum_end ({cfg.momentum_end}) must not be below momentum_start ({cfg.momentum_start}): the EMA's cosine schedule rises")
+        raise ConfigError(f"momentum_end ({cfg.momentum_end}) must not be below momentum_start "
+                          f"({cfg.momentum_start}): the EMA's cosine schedule rises")
     if cfg.mixblock_lr is not None and cfg.mixblock_min_lr is not None and cfg.mixblock_min_lr > cfg.mixblock_lr:
         raise ConfigError(f"mixblock_min_lr ({cfg.mixblock_min_lr}) must not exceed mixblock_lr ({cfg.mixblock_lr})")
     for k in (f.name for f in dataclasses.fields(TrainConfig) if f.type in ("bool", "bool | None") and getattr(cfg, f.name) is not None):
-        setattr(cfg, k, _bool(k, getattr(cfg, k)))                             # every boolean field, read off the dataclass
+        # every boolean field, read off the dataclass
+        setattr(cfg, k, _bool(k, getattr(cfg, k)))
     if cfg.mask_layer is not None: cfg.mask_layer = _num("mask_layer", cfg.mask_layer, int, 0, strict=False)
     if cfg.scale_factor is not None: cfg.scale_factor = _num("scale_factor", cfg.scale_factor, int, 0)
     for k, hi, closed in (("label_smoothing", 1, False), ("momentum", 1, False), ("momentum_start", 1, True), ("momentum_end", 1, True)):
         v = getattr(cfg, k)
         if v is not None and (v > hi or (v == hi and not closed)):
-            raise ConfigError(f"{k} must be in [0, {hi}{']' if closed else ')'}, got {v}" + (" (SGD momentum; the EMA coefficient is momentum_start/momentum_end)" if k == "momentum" else ""))
-    if cfg.out_dir is not None and not str(cfg.out_dir).strip(): raise ConfigError("out_dir is empty; give a folder, or leave it out for runs/<dataset>_<method>_s<seed>_<time>")
+            raise ConfigError(f"{k} must be in [0, {hi}{']' if closed else ')'}, got {v}" + (" (SGD momentum; the EMA "
+                    "coefficient is momentum_start/momentum_end)" if k == "momentum" else ""))
+    if cfg.out_dir is not None and not str(cfg.out_dir).strip(): raise ConfigError("out_dir is empty; give a folder, "
+            "or leave it out for runs/<dataset>_<method>_s<seed>_<time>")
     if cfg.amp == "fp16" and pick_device(cfg.device).type == "cpu":
         import warnings
-        warnings.warn("amp='fp16' on the CPU is very slow (measured ~90x slower than fp32 here); bf16 is the CPU choice", stacklevel=2)
+        warnings.warn("amp='fp16' on the CPU is very slow (measured ~90x slower than fp32 here); bf16 is the CPU "
+                      "choice", stacklevel=2)
     check_backbone_name(cfg.backbone)
     return cfg
 
@@ -252,9 +272,11 @@ def check_backbone_name(name: str):
     if lib == "timm":
         try: import timm
         except ImportError: raise ConfigError("timm backbones need timm: pip install timm") from None
-        if not timm.is_model(arch): raise ConfigError(f"unknown timm model {arch!r}; e.g. {', '.join(timm.list_models(f'*{arch[:4]}*')[:8]) or 'resnet18, convnext_nano'}")
+        if not timm.is_model(arch): raise ConfigError(f"unknown timm model {arch!r}; e.g. "
+                                                      f"{', '.join(timm.list_models(f'*{arch[:4]}*')[:8]) or 'resnet18, convnext_nano'}")
     elif lib == "tv" and arch not in torchvision.models.list_models():
-        raise ConfigError(f"unknown torchvision model {arch!r}; e.g. {', '.join([m for m in torchvision.models.list_models() if arch[:4] in m][:8]) or 'resnet50'}")
+        raise ConfigError(f"unknown torchvision model {arch!r}; e.g. "
+                          f"{', '.join([m for m in torchvision.models.list_models() if arch[:4] in m][:8]) or 'resnet50'}")
 
 # %% ../nbs/04a_config.ipynb #cfg00004
 # Fields that may differ when a run is resumed: they do not change what the run computes.
@@ -265,7 +287,8 @@ MAY_CHANGE_ON_RESUME = ("resume", "progress", "num_workers", "device", "out_dir"
 ADDED_FIELDS = dict(ema=False, scale_factor=None, device_data=False, loss="ce")
 
 def run_settings(cfg) -> dict:
-    "What defines what a run computes: every field but those in `MAY_CHANGE_ON_RESUME`, and an added field only where it is not at its default."
+    """What defines what a run computes: every field but those in `MAY_CHANGE_ON_RESUME`, and an added field only where
+    it is not at its default."""
     d = asdict(cfg) if dataclasses.is_dataclass(cfg) else dict(cfg)
     return {k: v for k, v in d.items() if k in _FIELDS and k not in MAY_CHANGE_ON_RESUME and not (k in ADDED_FIELDS and v == ADDED_FIELDS[k])}
 
@@ -276,7 +299,8 @@ def check_same_run(saved: dict, cfg: TrainConfig, path, preset=()):
     the user set; fields filled from a preset (`preset`, on either side) are named apart, as what those settings imply."""
     was, now = run_settings(saved), run_settings(cfg)
     same_place = lambda a, b: os.path.realpath(os.path.expanduser(str(a))) == os.path.realpath(os.path.expanduser(str(b)))
-    if "data_root" in was and same_place(was["data_root"], now["data_root"]): was["data_root"] = now["data_root"]   # ../data/x, data/x/
+    # ../data/x, data/x/
+    if "data_root" in was and same_place(was["data_root"], now["data_root"]): was["data_root"] = now["data_root"]
     diff = [f"{k}: {was.get(k, ADDED_FIELDS.get(k, '(not recorded)'))!r} → {now.get(k, ADDED_FIELDS.get(k))!r}" for k in sorted(set(was) | set(now))
             if was.get(k, ADDED_FIELDS.get(k, "(not recorded)")) != now.get(k, ADDED_FIELDS.get(k))]
     if not diff: return

@@ -18,7 +18,8 @@ def optional(module: str, extra: str, what: str):
     "Import the optional dependency `module`, or fail in one line naming the extra that installs it."
     import importlib
     try: return importlib.import_module(module)
-    except ImportError: raise ImportError(f"{what} needs the '{module}' module, which the core install leaves out: pip install 'automix[{extra}]'") from None
+    except ImportError: raise ImportError(f"{what} needs the '{module}' module, which the core install leaves out: "
+                                          f"pip install 'automix[{extra}]'") from None
 
 # %% ../nbs/00_core.ipynb #ev000001
 import contextlib
@@ -40,13 +41,15 @@ def upcast(t: torch.Tensor) -> torch.Tensor:
 
 # %% ../nbs/00_core.ipynb #asim0001
 def as_image(t) -> np.ndarray:
-    "A `[C, H, W]` image tensor as an `[H, W, C]` array in [0, 1] for `imshow`, min-max scaled (normalised inputs show as they look)."
+    """A `[C, H, W]` image tensor as an `[H, W, C]` array in [0, 1] for `imshow`, min-max scaled (normalised inputs show
+    as they look)."""
     t = t.detach().float()
     return ((t - t.min()) / (t.max() - t.min() + 1e-8)).permute(1, 2, 0).cpu().numpy()
 
 # %% ../nbs/00_core.ipynb #shim0001
 def show_images(rows, size=(1.3, 1.4), titles: str = "first"):
-    "A figure of `rows`, each a list of `(picture, title)`: `[H, W, C]` images as they are, `[H, W]` maps in viridis on [0, 1]; titles on the first row (`titles='first'`) or on every picture (`'all'`)."
+    """A figure of `rows`, each a list of `(picture, title)`: `[H, W, C]` images as they are, `[H, W]` maps in viridis
+    on [0, 1]; titles on the first row (`titles='first'`) or on every picture (`'all'`)."""
     import matplotlib.pyplot as plt
     n, k = len(rows), max(len(r) for r in rows)
     fig, axs = plt.subplots(n, k, figsize=(size[0] * k, size[1] * n), squeeze=False)
@@ -60,63 +63,77 @@ def show_images(rows, size=(1.3, 1.4), titles: str = "first"):
 
 # %% ../nbs/00_core.ipynb #meth0001
 class Method(nn.Module):
-    "What a training loop needs from a method: one step's losses, its parameter groups, a hook after the optimiser step, and the networks to evaluate."
+    """What a training loop needs from a method: one step's losses, its parameter groups, a hook after the optimiser
+    step, and the networks to evaluate."""
     def forward(self, x, y): return self.training_step(x, y)   # so DistributedDataParallel can wrap a method
     def training_step(self, x, y) -> dict: raise NotImplementedError
     def param_groups(self, cfg=None) -> list[dict]: return [dict(params=[p for p in self.parameters() if p.requires_grad])]
     def after_step(self): pass
-    def set_total_steps(self, total: int): self.total_steps, self.schedule_set = total, True   # the EMA schedule's length
+    # the EMA schedule's length
+    def set_total_steps(self, total: int): self.total_steps, self.schedule_set = total, True
     def eval_models(self) -> dict[str, nn.Module]: raise NotImplementedError
     def networks(self) -> list[nn.Module]: return list({id(m): m for m in self.eval_models().values()}.values())
     def sample_figure(self, x, y): return None   # a figure of what the method trains on, if it has one
     def mixes(self, x, lam=None, index=None, y=None):
         "A `MixOutput` (notebook `00_mixing`) of `x` mixed as in training, at share `lam` with partners `index`."
         raise NotImplementedError(f"{type(self).__name__} mixes no images")
-    roles = dict(online="")   # which evaluated network (its eval_models tag) is the online one, and which the EMA, if any
+    # which evaluated network (its eval_models tag) is the online one, and which the EMA, if any
+    roles = dict(online="")
     unused_parameters = False   # True where some parameters get no gradient on some steps (DDP must then look for them)
 
 # %% ../nbs/00_core.ipynb #59ae43b2
 def momentum_schedule(step: int, total: int, start: float = 0.999, end: float = 0.999999, warm: float = 0.1) -> float:
-    "The official `CosineScheduleHook` (adjust_scope `[warm, 1]`, constant warm-up): EMA coefficient at iteration `step` of `total`."
+    """The official `CosineScheduleHook` (adjust_scope `[warm, 1]`, constant warm-up): EMA coefficient at iteration
+    `step` of `total`."""
     lo = int(warm * total)                       # the warm-up ends at int(0.1·T), as the hook computes it
     if step < lo: return start
-    if step == 0: return 0.0                     # the hook's restart rule fires at iteration 0 when the warm-up is empty (T < 10)
+    # the hook's restart rule fires at iteration 0 when the warm-up is empty (T < 10)
+    if step == 0: return 0.0
     return end - (end - start) * (math.cos(math.pi * min(step, total) / total) + 1) / 2
 
 def warn_no_schedule(owner):
     "Warn (once per object) that an EMA schedule runs over a total of one step: `set_total_steps` was never called."
     import warnings
-    warnings.warn(f"{type(owner).__name__}.set_total_steps(N) was never called: the EMA schedule runs over one step, so its "
-                  "coefficient sits at its end value from the start; call set_total_steps(epochs × steps per epoch) first", stacklevel=3)
+    warnings.warn(f"{type(owner).__name__}.set_total_steps(N) was never called: the EMA schedule runs over one step, "
+                  "so its "
+                  "coefficient sits at its end value from the start; call set_total_steps(epochs × steps per epoch) "
+                  "first", stacklevel=3)
 
 # %% ../nbs/00_core.ipynb #ema0mem1
 class ShortEMAWarning(UserWarning):
     "A run too short for its EMA schedule: the average still holds a visible share of the initial, untrained weights."
 
 def ema_memory(total: int, start: float, end: float) -> float:
-    "The share of its initial weights an EMA on `momentum_schedule` still holds after `total` steps: the product of the coefficients."
+    """The share of its initial weights an EMA on `momentum_schedule` still holds after `total` steps: the product of
+    the coefficients."""
     return math.prod(momentum_schedule(t, total, start, end) for t in range(total))
 
 def warn_short_ema(method, total: int, rank: int = 0) -> float | None:
-    "Warn (on rank 0) when `method`'s EMA network would end `total` steps holding over 20% of its initial weights; returns that share."
+    """Warn (on rank 0) when `method`'s EMA network would end `total` steps holding over 20% of its initial weights;
+    returns that share."""
     ema = getattr(method, "ema", None)
     if ema is not None: start, end = ema.start, ema.end                                   # a WeightEMA on any method
-    elif hasattr(method, "momentum_start"): start, end = method.momentum_start, method.momentum_end   # the momentum encoder
+    # the momentum encoder
+    elif hasattr(method, "momentum_start"): start, end = method.momentum_start, method.momentum_end
     else: return None
     kept = ema_memory(total, start, end)
     if kept > 0.2 and rank == 0:
         import warnings
-        warnings.warn(f"the EMA network will end this run still holding {kept:.0%} of its random initial weights ({total} steps, "
-                      f"coefficient {start} → {end}), so its scores will lag the online network's (the *_top1_online keys); "
+        warnings.warn(f"the EMA network will end this run still holding {kept:.0%} of its random initial weights "
+                      f"({total} steps, "
+                      f"coefficient {start} → {end}), so its scores will lag the online network's (the *_top1_online "
+                      "keys); "
                       "train more steps or lower momentum_start/momentum_end to let it catch up", ShortEMAWarning, stacklevel=2)
     return kept
 
 # %% ../nbs/00_core.ipynb #ema00001
 class WeightEMA(nn.Module):
-    "An EMA of `model`'s weights and buffers (torch's `AveragedModel`), its coefficient on the momentum encoder's cosine schedule."
+    """An EMA of `model`'s weights and buffers (torch's `AveragedModel`), its coefficient on the momentum encoder's
+    cosine schedule."""
     def __init__(self, model: nn.Module, start: float = 0.999, end: float = 0.999999):
         super().__init__()
-        if not 0 <= start <= end <= 1: raise ValueError(f"an EMA needs 0 ≤ start ≤ end ≤ 1; got start={start}, end={end}")
+        if not 0 <= start <= end <= 1: raise ValueError(f"an EMA needs 0 ≤ start ≤ end ≤ 1; got start={start}, "
+                                                        f"end={end}")
         self.start, self.end, self.total_steps, self.schedule_set = start, end, 1, False
         self.averaged = AveragedModel(model, multi_avg_fn=self._average, use_buffers=True).requires_grad_(False)
         self.averaged.update_parameters(model)         # the first call copies: the average starts at the network itself

@@ -22,8 +22,10 @@ IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff")
 def build_folder(base: Path, split: str, transform=None) -> FileImageDataset:
     "Images in `base/<split>/<class>/`; classes from `base/train/`."
     images = lambda d: sorted(f for f in d.iterdir() if f.suffix.lower() in IMAGE_EXTS)
-    classes = sorted(d.name for d in (base / "train").iterdir() if d.is_dir() and images(d))   # an empty folder is no class
-    if not classes: raise DatasetNotFoundError(f"{base/'train'} has no class folders with images (expected train/<class>/*.jpg)")
+    # an empty folder is no class
+    classes = sorted(d.name for d in (base / "train").iterdir() if d.is_dir() and images(d))
+    if not classes: raise DatasetNotFoundError(f"{base/'train'} has no class folders with images (expected "
+                                               "train/<class>/*.jpg)")
     folder = base / split
     if not folder.is_dir(): raise DatasetNotFoundError(f"{folder} is missing (expected {split}/<class>/*.jpg)")
     files, labels = [], []
@@ -47,12 +49,14 @@ def build_csv(base: Path, split: str, transform=None) -> FileImageDataset:
         with open(f, newline="", encoding="utf-8-sig") as fh:             # a UTF-8 byte-order mark is fine
             r = csv.reader(fh, skipinitialspace=True)
             head = [h.strip() for h in next(r, [])]
-            if not {"path", "label"} <= set(head): raise ValueError(f"{f}:1: the header must name 'path' and 'label', found {head}")
+            if not {"path", "label"} <= set(head): raise ValueError(f"{f}:1: the header must name 'path' and 'label', "
+                                                                    f"found {head}")
             out = []
             for ln, row in enumerate(r, 2):
                 if not any(c.strip() for c in row): continue
                 rec = dict(zip(head, (c.strip() for c in row)))
-                if not rec.get("path") or not rec.get("label"): raise ValueError(f"{f}:{ln}: empty or missing path or label in {row}")
+                if not rec.get("path") or not rec.get("label"): raise ValueError(f"{f}:{ln}: empty or missing path or "
+                        f"label in {row}")
                 out.append((ln, rec["path"], rec["label"]))
             return out
     train_rows = rows(base / "train.csv")
@@ -62,28 +66,35 @@ def build_csv(base: Path, split: str, transform=None) -> FileImageDataset:
     listing = base / f"{split}.csv"
     lst = train_rows if split == "train" else rows(listing)
     for ln, _, l in lst:
-        if (numeric and number(l) is None) or key(l) not in classes: raise ValueError(f"{listing}:{ln}: label {l!r} does not occur in train.csv")
+        if (numeric and number(l) is None) or key(l) not in classes: raise ValueError(f"{listing}:{ln}: label {l!r} "
+                "does not occur in train.csv")
     seen = {}
     for ln, p, l in lst:                                                   # one path, two labels: which is true?
         if p in seen and key(seen[p][1]) != key(l):
-            raise ValueError(f"{listing}: {p!r} is listed twice with two labels, {seen[p][1]!r} (line {seen[p][0]}) and {l!r} (line {ln})")
+            raise ValueError(f"{listing}: {p!r} is listed twice with two labels, {seen[p][1]!r} (line {seen[p][0]}) "
+                             f"and {l!r} (line {ln})")
         seen.setdefault(p, (ln, l))
     for ln, p, _ in lst:
         if "\\" in p and os.sep == "/" and not (base / p).exists():
-            raise ValueError(f"{listing}:{ln}: path {p!r} uses '\\' as a separator; write it with '/' (paths are relative to {base})")
-    if split != "train":                                                   # a test image that is also a training image: a leak
+            raise ValueError(f"{listing}:{ln}: path {p!r} uses '\\' as a separator; write it with '/' (paths are "
+                             f"relative to {base})")
+    # a test image that is also a training image: a leak
+    if split != "train":
         train_at = {p: ln for ln, p, _ in train_rows}
         leak = [(ln, p, train_at[p]) for ln, p, _ in lst if p in train_at]
-        if leak: raise ValueError(f"{listing}: {len(leak)} test image(s) also in train.csv, e.g. {leak[0][1]!r} (line {leak[0][0]}; train.csv line {leak[0][2]}): the test would score memorised images")
+        if leak: raise ValueError(f"{listing}: {len(leak)} test image(s) also in train.csv, e.g. {leak[0][1]!r} (line "
+                                  f"{leak[0][0]}; train.csv line {leak[0][2]}): the test would score memorised images")
     paths = resolve_listed([(p, ln) for ln, p, _ in lst], listing, base)
     return FileImageDataset(paths, [classes.index(key(l)) for _, _, l in lst], classes, transform)
 
 register_dataset(DatasetSpec(name="folder", build=build_folder, num_classes=0, image_size=224, required=("train", "test"),
     mean=IMAGENET_MEAN, std=IMAGENET_STD,
-    transforms=lambda split: image_transforms(split, 224), layout="<root>/train/<class>/*.jpg, <root>/test/<class>/*.jpg"))
+    transforms=lambda split: image_transforms(split, 224), layout="<root>/train/<class>/*.jpg, "
+                                                                  "<root>/test/<class>/*.jpg"))
 register_dataset(DatasetSpec(name="csv", build=build_csv, num_classes=0, image_size=224, required=("train.csv", "test.csv"),
     mean=IMAGENET_MEAN, std=IMAGENET_STD,
-    transforms=lambda split: image_transforms(split, 224), layout="<root>/train.csv, <root>/test.csv (header: path,label)"))
+    transforms=lambda split: image_transforms(split, 224), layout="<root>/train.csv, <root>/test.csv (header: "
+                                                                  "path,label)"))
 
 def make_image_folder(root, classes=("cat", "dog", "fox"), per_class: int = 4, size: int = 48) -> Path:
     "Write a tiny `folder` dataset (and the same images as a `csv` dataset) under `root`: coloured noise per class."

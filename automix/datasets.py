@@ -46,10 +46,13 @@ def register_dataset(spec: DatasetSpec) -> DatasetSpec:
     "Add `spec` to the registry; its `mean`/`std` must be its test transform's, since an exported model records them."
     test = input_pipeline(spec.transforms("test")) if spec.transforms else {}
     if test.get("mean") is not None and (len(test["mean"]) != len(spec.mean) or not np.allclose(test["mean"] + test["std"], [*spec.mean, *spec.std])):
-        raise ValueError(f"dataset {spec.name!r}: mean/std {tuple(spec.mean)}/{tuple(spec.std)} differ from its test transform's "
-                         f"{tuple(test['mean'])}/{tuple(test['std'])}; an exported model would normalise its inputs wrongly")
+        raise ValueError(f"dataset {spec.name!r}: mean/std {tuple(spec.mean)}/{tuple(spec.std)} differ from its test "
+                         "transform's "
+                         f"{tuple(test['mean'])}/{tuple(test['std'])}; an exported model would normalise its inputs "
+                         "wrongly")
     if test.get("size") not in (None, spec.image_size):                    # the backbone is built for image_size
-        raise ValueError(f"dataset {spec.name!r}: image_size is {spec.image_size} but its test transform crops its test images to {test['size']}")
+        raise ValueError(f"dataset {spec.name!r}: image_size is {spec.image_size} but its test transform crops its "
+                         f"test images to {test['size']}")
     DATASETS[spec.name] = spec
     return spec
 
@@ -158,13 +161,16 @@ def load_image(path) -> Image.Image:
     "Open an image as RGB, naming the file if it is corrupt or truncated."
     try:
         with Image.open(path) as im: return im.convert("RGB")
-    except Exception as e: raise OSError(f"cannot read image {path}: {e} (--verify_images decodes every image before training)") from None
+    except Exception as e: raise OSError(f"cannot read image {path}: {e} (--verify_images decodes every image before "
+                                         "training)") from None
 
 def decode_image(path) -> torch.Tensor:
-    "An image file as an RGB uint8 tensor `[3, H, W]`: torchvision.io (libjpeg-turbo) first, PIL for what it cannot read."
+    """An image file as an RGB uint8 tensor `[3, H, W]`: torchvision.io (libjpeg-turbo) first, PIL for what it cannot
+    read."""
     import warnings
     try:
-        with warnings.catch_warnings():      # torchvision 0.29 deprecates its decoders (for TorchCodec); they still work
+        # torchvision 0.29 deprecates its decoders (for TorchCodec); they still work
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
             from torchvision.io import decode_image as tv_decode, ImageReadMode
             return tv_decode(str(path), mode=ImageReadMode.RGB)
@@ -177,7 +183,8 @@ class FileImageDataset(Dataset):
     'auto' (default) uses torchvision when the transform is a torchvision v2 transform (the built-in pipelines are),
     PIL otherwise (no transform, or one of yours that expects PIL)."""
     def __init__(self, paths, labels, classes, transform=None, boxes=None, crop_bottom: int = 0, decoder: str = "auto"):
-        if decoder not in ("auto", "torchvision", "pil"): raise ValueError(f"decoder {decoder!r}: use 'auto', 'torchvision' or 'pil'")
+        if decoder not in ("auto", "torchvision", "pil"): raise ValueError(f"decoder {decoder!r}: use 'auto', "
+                "'torchvision' or 'pil'")
         self.paths, self.targets, self.classes = list(paths), torch.as_tensor(labels, dtype=torch.long), list(classes)
         self.transform, self.boxes, self.crop_bottom, self.decoder = transform, boxes, crop_bottom, decoder
     def __len__(self): return len(self.paths)
@@ -193,7 +200,8 @@ class FileImageDataset(Dataset):
         return (self.transform(im) if self.transform else im), int(self.targets[i])
 
 def check_image_files(ds):
-    "The cheap check, before training: every file of a file-backed dataset (or a `Subset`) is non-empty and starts like an image (its header is read, not decoded)."
+    """The cheap check, before training: every file of a file-backed dataset (or a `Subset`) is non-empty and starts
+    like an image (its header is read, not decoded)."""
     base, idx = (ds.dataset, ds.indices) if hasattr(ds, "indices") else (ds, range(len(ds)))
     if not hasattr(base, "paths"): return
     bad = []
@@ -205,7 +213,8 @@ def check_image_files(ds):
                 continue
             with Image.open(p): pass
         except Exception as e: bad.append(f"{p} ({'not an image' if 'identify' in str(e) else type(e).__name__})")
-    if bad: raise OSError(f"{len(bad)} file(s) are not readable images: {', '.join(bad[:5])}{' …' if len(bad) > 5 else ''}")
+    if bad: raise OSError(f"{len(bad)} file(s) are not readable images: "
+                          f"{', '.join(bad[:5])}{' …' if len(bad) > 5 else ''}")
 
 def verify_images(ds):
     "Decode every image of a file-backed dataset (or a `Subset` of one); one error naming the unreadable files."
@@ -234,7 +243,8 @@ from torch.utils.data import Sampler
 RANK_STRIDE = 7919          # a prime: seed · RANK_STRIDE + rank keeps every (seed, rank) stream apart
 
 class SeededSampler(Sampler):
-    "Wrap `sampler` to yield `(index, seed)`: the seeds are drawn from `(epoch seed, rank)`; `set_epoch` reseeds the order too."
+    """Wrap `sampler` to yield `(index, seed)`: the seeds are drawn from `(epoch seed, rank)`; `set_epoch` reseeds the
+    order too."""
     def __init__(self, sampler, seed: int = 0, rank: int = 0): self.sampler, self.seed, self.rank = sampler, seed, rank
     def set_epoch(self, seed: int):
         self.seed = seed
@@ -256,14 +266,16 @@ class SeededItems(Dataset):
         return self.ds[i]
 
 def auto_workers(ds, local_world: int = 1, cap: int = 8) -> int:
-    "Loader processes for `ds`: none for images already in memory, else the cores this process may use, less one, up to `cap`."
+    """Loader processes for `ds`: none for images already in memory, else the cores this process may use, less one, up
+    to `cap`."""
     if not hasattr(getattr(ds, "dataset", ds), "paths"): return 0
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, min(cap, cores // max(1, local_world) - 1))
 
 # %% ../nbs/03_datasets.ipynb #d3c0de0a
 def named_errors(loader):
-    "Iterate `loader`; an error in a worker process comes out as the worker raised it (naming the file), not as 'Caught … in DataLoader worker process k'."
+    """Iterate `loader`; an error in a worker process comes out as the worker raised it (naming the file), not as
+    'Caught … in DataLoader worker process k'."""
     it = iter(loader)
     while True:
         try: batch = next(it)
@@ -288,7 +300,8 @@ def write_test_image(path: Path, size=(40, 48), grey: bool = False, seed: int = 
 
 
 def fixture_for(*names: str):
-    "Register the decorated `fixture(root, name)` as the test fixture of datasets `names` (it sits beside their loader)."
+    """Register the decorated `fixture(root, name)` as the test fixture of datasets `names` (it sits beside their
+    loader)."""
     def deco(fn):
         for n in names: get_spec(n).fixture = fn
         return fn
@@ -297,6 +310,7 @@ def fixture_for(*names: str):
 def make_fixture(name: str, root) -> Path:
     "Write a tiny copy of dataset `name` in its official layout under `root`; returns `root`."
     spec = get_spec(name)
-    if spec.fixture is None: raise ValueError(f"no fixture for {name!r}; datasets with one: {sorted(n for n, s in DATASETS.items() if s.fixture)}")
+    if spec.fixture is None: raise ValueError(f"no fixture for {name!r}; datasets with one: "
+                                              f"{sorted(n for n, s in DATASETS.items() if s.fixture)}")
     spec.fixture(Path(root), name)
     return Path(root)

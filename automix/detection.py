@@ -24,7 +24,8 @@ __all__ = ['TV_DETECTION_ARCHS', 'SMALL_IMAGES', 'freeze_bn', 'stage_out_channel
 
 # %% ../nbs/10_detection.ipynb #det00005
 def freeze_bn(module: nn.Module) -> nn.Module:
-    "Every `BatchNorm2d` in `module` replaced, in place, by a `FrozenBatchNorm2d` holding its statistics and affine weights (torchvision's detection recipe)."
+    """Every `BatchNorm2d` in `module` replaced, in place, by a `FrozenBatchNorm2d` holding its statistics and affine
+    weights (torchvision's detection recipe)."""
     for name, child in module.named_children():
         if isinstance(child, nn.BatchNorm2d):
             f = FrozenBatchNorm2d(child.num_features, eps=child.eps)
@@ -50,7 +51,8 @@ class StagedBody(nn.Module):
         return out
 
 class StagedFPN(nn.Module):
-    "`StagedBody` → a feature pyramid with a max-pooled top level, `out_channels` wide: what `FasterRCNN` takes as a backbone."
+    """`StagedBody` → a feature pyramid with a max-pooled top level, `out_channels` wide: what `FasterRCNN` takes as a
+    backbone."""
     def __init__(self, net: StagedNet, returned=(1, 2, 3), out_channels: int = 64):
         super().__init__()
         self.body = StagedBody(net, returned)
@@ -59,7 +61,8 @@ class StagedFPN(nn.Module):
     def forward(self, x): return self.fpn(self.body(x))
 
 def freeze_stages(body: nn.Module, trainable: int) -> nn.Module:
-    "Train only the last `trainable` stages of a `StagedBody` (stem frozen unless all are trainable), as torchvision's `trainable_layers`."
+    """Train only the last `trainable` stages of a `StagedBody` (stem frozen unless all are trainable), as torchvision's
+    `trainable_layers`."""
     n = len(body.stages)
     if not 0 <= trainable <= n: raise ValueError(f"trainable stages must be in 0…{n}, got {trainable}")
     for p in body.stem.parameters(): p.requires_grad_(trainable == n)
@@ -79,31 +82,38 @@ def backbone_file(path) -> Path:
     "The exported `model.safetensors` of a run folder (or the file itself)."
     p = Path(path)
     p = p / "model.safetensors" if p.is_dir() else p
-    if not p.is_file(): raise FileNotFoundError(f"no exported model at {p}: a finished run folder holds model.safetensors (automix-train writes it at the end)")
+    if not p.is_file(): raise FileNotFoundError(f"no exported model at {p}: a finished run folder holds "
+                                                "model.safetensors (automix-train writes it at the end)")
     return p
 
 def backbone_weights(path) -> tuple[str, str, dict, dict]:
-    "(library, arch, backbone state dict without the classifier, metadata) of an exported `model.safetensors` (or a run folder holding one)."
+    """(library, arch, backbone state dict without the classifier, metadata) of an exported `model.safetensors` (or a
+    run folder holding one)."""
     from safetensors import safe_open
     from safetensors.torch import load_file
     p = backbone_file(path)
     with safe_open(str(p), "pt") as f: meta = f.metadata() or {}
-    if "library" not in meta: raise ValueError(f"{p} was not written by automix's export_model (its metadata names no library)")
+    if "library" not in meta: raise ValueError(f"{p} was not written by automix's export_model (its metadata names no "
+                                               "library)")
     sd = {k: v for k, v in load_file(str(p)).items() if not k.startswith("fc.")}
     return meta["library"], meta["arch"], sd, meta
 
 def load_backbone_strict(module: nn.Module, sd: dict, what: str):
-    "Load `sd` into `module` with `strict=True`; BN's `num_batches_tracked` counters are dropped where the module (frozen BN) has none. Names every missing or unexpected key."
+    """Load `sd` into `module` with `strict=True`; BN's `num_batches_tracked` counters are dropped where the module
+    (frozen BN) has none. Names every missing or unexpected key."""
     own = module.state_dict()
     sd = {k: v for k, v in sd.items() if not (k.endswith("num_batches_tracked") and k not in own)}
     missing, unexpected = sorted(set(own) - set(sd)), sorted(set(sd) - set(own))
     if missing or unexpected:
-        raise ValueError(f"the exported backbone does not fit {what}: missing {missing[:8]}{' …' if len(missing) > 8 else ''} "
-                         f"({len(missing)}), unexpected {unexpected[:8]}{' …' if len(unexpected) > 8 else ''} ({len(unexpected)})")
+        raise ValueError(f"the exported backbone does not fit {what}: missing "
+                         f"{missing[:8]}{' …' if len(missing) > 8 else ''} "
+                         f"({len(missing)}), unexpected {unexpected[:8]}{' …' if len(unexpected) > 8 else ''} "
+                         f"({len(unexpected)})")
     module.load_state_dict(sd, strict=True)
 
 def level_strides(backbone: nn.Module, size: int = 256) -> list[int]:
-    "The stride of each pyramid level a detection `backbone` returns (its FPN outputs), from one forward pass in eval mode."
+    """The stride of each pyramid level a detection `backbone` returns (its FPN outputs), from one forward pass in eval
+    mode."""
     was = backbone.training
     with torch.no_grad(): feats = backbone.eval()(torch.zeros(1, 3, size, size))
     backbone.train(was)
@@ -123,7 +133,8 @@ def build_detector(source, num_classes: int, min_size: int = 800, max_size: int 
     elif arch is None: raise ValueError("give a run folder (or model.safetensors) or, for a random backbone, arch")
     else: library, arch, sd = ("tv", arch.removeprefix("tv:"), None) if arch.startswith("tv:") else ("automix", arch, None)
     if library == "tv":
-        if arch not in TV_DETECTION_ARCHS: raise ValueError(f"a torchvision backbone for detection is one of {', '.join(TV_DETECTION_ARCHS)}; got {arch}")
+        if arch not in TV_DETECTION_ARCHS: raise ValueError("a torchvision backbone for detection is one of "
+                                                            f"{', '.join(TV_DETECTION_ARCHS)}; got {arch}")
         norm = FrozenBatchNorm2d if bn == "frozen" else nn.BatchNorm2d
         backbone = resnet_fpn_backbone(backbone_name=arch, weights=None, norm_layer=norm, trainable_layers=trainable)
         if sd is not None: load_backbone_strict(backbone.body, sd, f"torchvision's {arch} detection body")
@@ -134,13 +145,16 @@ def build_detector(source, num_classes: int, min_size: int = 800, max_size: int 
         if bn == "frozen": freeze_bn(net)
         backbone = StagedFPN(net, returned=tuple(range(1, len(net.stages))), out_channels=fpn_channels or 64)
         freeze_stages(backbone.body, min(trainable, len(net.stages)))
-    else: raise ValueError(f"a {library} backbone cannot become a detector backbone here (torchvision ResNets and this repository's staged nets can)")
-    strides = level_strides(backbone)                          # the backbone's own levels: a ResNet's 5, a staged net's 4
+    else: raise ValueError(f"a {library} backbone cannot become a detector backbone here (torchvision ResNets and "
+                           "this repository's staged nets can)")
+    # the backbone's own levels: a ResNet's 5, a staged net's 4
+    strides = level_strides(backbone)
     levels = len(strides)
     if anchor_sizes is None: anchor_sizes = tuple(8 * s for s in strides) if min_size >= 320 else tuple(min_size // 8 * 2**i for i in range(levels))
     anchor_sizes = tuple(int(s) for s in anchor_sizes)
     if len(anchor_sizes) != levels:
-        raise ValueError(f"give one anchor size per pyramid level: this backbone has {levels} (strides {', '.join(map(str, strides))}), got {anchor_sizes}")
+        raise ValueError(f"give one anchor size per pyramid level: this backbone has {levels} (strides "
+                         f"{', '.join(map(str, strides))}), got {anchor_sizes}")
     anchors = AnchorGenerator(tuple((s,) for s in anchor_sizes), ((0.5, 1.0, 2.0),) * levels)
     names = [str(i) for i in range(levels - 1)]
     pool = MultiScaleRoIAlign(featmap_names=names, output_size=7, sampling_ratio=2)
@@ -208,7 +222,8 @@ def finetune_detector(model, train_ds, test_ds, epochs: int = 12, batch_size: in
                 g["lr"] = lr * min(1.0, (it + 1) / max(1, warmup_iters)) * (1 + math.cos(math.pi * it / total)) / 2
             losses = model([x.to(device) for x in xs], [{k: v.to(device) for k, v in t.items()} for t in ts])
             loss = sum(losses.values())
-            if not torch.isfinite(loss): raise FloatingPointError(f"non-finite detection loss at epoch {epoch + 1}: { {k: float(v) for k, v in losses.items()} }")
+            if not torch.isfinite(loss): raise FloatingPointError(f"non-finite detection loss at epoch {epoch + 1}: "
+                                                                  f"{ {k: float(v) for k, v in losses.items()} }")
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -219,7 +234,8 @@ def finetune_detector(model, train_ds, test_ds, epochs: int = 12, batch_size: in
         if out is not None:
             pd.DataFrame(rows).to_csv(Path(out) / "metrics.csv", index=False)
             save_checkpoint(Path(out) / "last.pt", dict(model=model.state_dict(), optimizer=opt.state_dict(), epoch=epoch + 1, rows=rows))
-        if log: log(f"epoch {epoch + 1}: loss {sum(v for k, v in row.items() if k.startswith('train_')):.3f}  mAP {100 * row['map']:.1f}  "
+        if log: log(f"epoch {epoch + 1}: loss {sum(v for k, v in row.items() if k.startswith('train_')):.3f}  mAP "
+                    f"{100 * row['map']:.1f}  "
                     f"mAP50 {100 * row['map_50']:.1f}  ({row['epoch_time_s']:.0f} s)")
     return rows
 
@@ -233,18 +249,22 @@ def run_detection(run_dir=None, dataset: str = "digits_clutter_det", data_root="
     64-px images and every stage trained (its backbones were trained at 32 px on the same kind of images). `anchor_sizes`:
     one per pyramid level (default: from the backbone's strides). A refused run writes nothing."""
     small = dataset == "digits_clutter_det"
-    if epochs < 1 or batch_size < 1 or not lr > 0: raise ValueError(f"epochs and batch_size must be ≥ 1 and lr > 0; got {epochs}, {batch_size}, {lr}")
+    if epochs < 1 or batch_size < 1 or not lr > 0: raise ValueError("epochs and batch_size must be ≥ 1 and lr > 0; "
+                                                                    f"got {epochs}, {batch_size}, {lr}")
     if (run_dir is None) == (arch is None):
-        raise ValueError(f"give run_dir (a finished run whose backbone transfers) or arch (a random backbone){', not both' if run_dir is not None else ''}")
+        raise ValueError("give run_dir (a finished run whose backbone transfers) or arch (a random "
+                         f"backbone){', not both' if run_dir is not None else ''}")
     cfg = dict(run_dir=None if run_dir is None else str(run_dir), dataset=dataset, data_root=str(data_root), arch=arch, epochs=epochs,
                batch_size=batch_size, lr=lr, min_size=min_size or (64 if small else 800), max_size=max_size or (64 if small else 1333),
                trainable=trainable if trainable is not None else (4 if small else 3), bn=bn, seed=seed)
-    if anchor_sizes is not None: cfg["anchor_sizes"] = [int(s) for s in anchor_sizes]   # only when set: older runs' configs still match
+    # only when set: older runs' configs still match
+    if anchor_sizes is not None: cfg["anchor_sizes"] = [int(s) for s in anchor_sizes]
     tr, te = detection_set(dataset, data_root, "train"), detection_set(dataset, data_root, "test")
     if run_dir is not None:
         import hashlib
         cfg["backbone"] = "{}:{}".format(*backbone_weights(run_dir)[:2])
-        cfg["backbone_sha256"] = hashlib.sha256(backbone_file(run_dir).read_bytes()).hexdigest()[:16]   # a resume from another file is refused
+        # a resume from another file is refused
+        cfg["backbone_sha256"] = hashlib.sha256(backbone_file(run_dir).read_bytes()).hexdigest()[:16]
     name = Path(run_dir).name if run_dir is not None else f"random_{arch}"
     out = Path(out_dir or f"runs/det_{dataset}_{name}_s{seed}")
     saved = out / "config.json"
@@ -252,7 +272,8 @@ def run_detection(run_dir=None, dataset: str = "digits_clutter_det", data_root="
         raise ValueError(f"{out} holds another detection run ({saved}); choose another out_dir")
     torch.manual_seed(seed)
     det = build_detector(run_dir, len(tr.classes), min_size=cfg["min_size"], max_size=cfg["max_size"], trainable=cfg["trainable"], bn=bn,
-                         arch=arch, anchor_sizes=anchor_sizes)        # every check passed before the run folder is written
+                         # every check passed before the run folder is written
+                         arch=arch, anchor_sizes=anchor_sizes)
     out.mkdir(parents=True, exist_ok=True)
     saved.write_text(json.dumps(cfg, indent=1))
     rows = finetune_detector(det, tr, te, epochs=epochs, batch_size=batch_size, lr=lr, warmup_iters=min(100, epochs * max(1, len(tr) // batch_size) // 4),
@@ -275,16 +296,19 @@ def main(argv=None):
     from automix.datasets import DatasetNotFoundError
     ap = argparse.ArgumentParser(prog="automix-detect", description=main.__doc__)
     ap.add_argument("--run_dir", help="a finished classification run folder (its model.safetensors is the backbone)")
-    ap.add_argument("--arch", help="a random backbone instead (e.g. narrow_resnet10, tv:resnet50): the reference a transfer must beat")
+    ap.add_argument("--arch", help="a random backbone instead (e.g. narrow_resnet10, tv:resnet50): the reference a "
+                                   "transfer must beat")
     ap.add_argument("--dataset", default="digits_clutter_det", choices=list(DETECTION_SETS))
-    ap.add_argument("--data_root", default="data", help="folder holding VOCdevkit/ (voc) or annotations/, train2017/, val2017/ (coco)")
+    ap.add_argument("--data_root", default="data", help="folder holding VOCdevkit/ (voc) or annotations/, train2017/, "
+                                                        "val2017/ (coco)")
     ap.add_argument("--out_dir")
     ap.add_argument("--epochs", type=int, default=8)
     ap.add_argument("--batch_size", type=int, default=16)
     ap.add_argument("--lr", type=float, default=0.02)
     ap.add_argument("--min_size", type=int)
     ap.add_argument("--max_size", type=int)
-    ap.add_argument("--trainable", type=int, help="backbone stages trained (default: 3 for VOC/COCO, all for the embedded task)")
+    ap.add_argument("--trainable", type=int, help="backbone stages trained (default: 3 for VOC/COCO, all for the "
+                                                  "embedded task)")
     ap.add_argument("--bn", default="frozen", choices=["frozen", "train"])
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--device", default="cpu")
@@ -292,7 +316,8 @@ def main(argv=None):
                     help="one anchor size per pyramid level (default: 8 × each level's stride; 32,…,512 for a ResNet)")
     a = ap.parse_args(argv)
     try: s = run_detection(**vars(a))
-    except (ValueError, FileNotFoundError, DatasetNotFoundError, RuntimeError) as e: ap.exit(2, f"automix-detect: error: {e}\n")
+    except (ValueError, FileNotFoundError, DatasetNotFoundError, RuntimeError) as e: ap.exit(2, "automix-detect: "
+            f"error: {e}\n")
     print(json.dumps(s, indent=1))
 
 # %% ../nbs/10_detection.ipynb #det00028

@@ -17,7 +17,8 @@ VOC_CLASSES = ("aeroplane", "bicycle", "bird", "boat", "bottle", "bus", "car", "
                "horse", "motorbike", "person", "pottedplant", "sheep", "sofa", "train", "tvmonitor")
 
 class DetectionSet(torch.utils.data.Dataset):
-    "Images `[3, H, W]` in [0, 1] with targets `{boxes [K, 4] xyxy, labels [K] (1…C; 0 is background), iscrowd [K]}`; `classes` names labels 1…C."
+    """Images `[3, H, W]` in [0, 1] with targets `{boxes [K, 4] xyxy, labels [K] (1…C; 0 is background), iscrowd [K]}`;
+    `classes` names labels 1…C."""
     def __init__(self, items, load, classes):
         self.items, self.load, self.classes = items, load, list(classes)
     def __len__(self): return len(self.items)
@@ -36,16 +37,19 @@ def _target(boxes, labels, crowd=None):
 
 VOC_LAYOUT = ("<data_root>/VOCdevkit/VOC2007/{JPEGImages,Annotations,ImageSets/Main/{trainval,test}.txt} and "
               "<data_root>/VOCdevkit/VOC2012/{JPEGImages,Annotations,ImageSets/Main/trainval.txt}; "
-              "from http://host.robots.ox.ac.uk/pascal/VOC/ (VOCtrainval_06-Nov-2007.tar, VOCtest_06-Nov-2007.tar, VOCtrainval_11-May-2012.tar)")
+              "from http://host.robots.ox.ac.uk/pascal/VOC/ (VOCtrainval_06-Nov-2007.tar, VOCtest_06-Nov-2007.tar, "
+              "VOCtrainval_11-May-2012.tar)")
 
 def voc_split(root, year: str, image_set: str, keep_difficult: bool) -> DetectionSet:
-    "One VOC year's image set through `torchvision.datasets.VOCDetection` (boxes made 0-based); difficult objects kept as `iscrowd` (evaluation ignores them) or dropped (training)."
+    """One VOC year's image set through `torchvision.datasets.VOCDetection` (boxes made 0-based); difficult objects kept
+    as `iscrowd` (evaluation ignores them) or dropped (training)."""
     from torchvision.datasets import VOCDetection
     from automix.datasets import DatasetNotFoundError
     base = Path(root) / "VOCdevkit" / f"VOC{year}"
     need = [base / "JPEGImages", base / "Annotations", base / "ImageSets" / "Main" / f"{image_set}.txt"]
     missing = [str(p) for p in need if not p.exists()]
-    if missing: raise DatasetNotFoundError(f"PASCAL VOC {year} {image_set} not found: missing {missing[0]}; expected {VOC_LAYOUT}")
+    if missing: raise DatasetNotFoundError(f"PASCAL VOC {year} {image_set} not found: missing {missing[0]}; expected "
+                                           f"{VOC_LAYOUT}")
     ds = VOCDetection(str(root), year=year, image_set=image_set, download=False)
     def load(i):
         img, ann = ds[i]
@@ -59,29 +63,37 @@ def voc_split(root, year: str, image_set: str, keep_difficult: bool) -> Detectio
     return DetectionSet(list(range(len(ds))), load, VOC_CLASSES)
 
 def voc(root, split: str) -> DetectionSet:
-    "The usual protocol: `train` is VOC 2007 trainval + 2012 trainval (difficult objects dropped), `test` is VOC 2007 test (difficult ignored)."
+    """The usual protocol: `train` is VOC 2007 trainval + 2012 trainval (difficult objects dropped), `test` is VOC 2007
+    test (difficult ignored)."""
     if split == "train":
         parts = [voc_split(root, y, "trainval", keep_difficult=False) for y in ("2007", "2012")]
         return DetectionSet([(0, i) for i in range(len(parts[0]))] + [(1, i) for i in range(len(parts[1]))],
                             lambda it: parts[it[0]][it[1]], VOC_CLASSES)
     return voc_split(root, "2007", "test", keep_difficult=True)
 
-COCO_LAYOUT = ("<data_root>/annotations/instances_{train,val}2017.json, <data_root>/train2017/*.jpg, <data_root>/val2017/*.jpg; "
+COCO_LAYOUT = ("<data_root>/annotations/instances_{train,val}2017.json, <data_root>/train2017/*.jpg, "
+               "<data_root>/val2017/*.jpg; "
                "from https://cocodataset.org/#download (2017 Train/Val images, 2017 Train/Val annotations)")
 
 def coco(root, split: str) -> DetectionSet:
-    "COCO 2017 (`train` → train2017, `test` → val2017) through `torchvision.datasets.CocoDetection`; boxes xyxy, categories renumbered 1…80 in id order; crowd regions dropped for training (as torchvision's reference) and kept as `iscrowd` for testing."
+    """COCO 2017 (`train` → train2017, `test` → val2017) through `torchvision.datasets.CocoDetection`; boxes xyxy,
+    categories renumbered 1…80 in id order; crowd regions dropped for training (as torchvision's reference) and kept as
+    `iscrowd` for testing."""
     from torchvision.datasets import CocoDetection
     from automix.datasets import DatasetNotFoundError
     sub = "train2017" if split == "train" else "val2017"
     ann = Path(root) / "annotations" / f"instances_{sub}.json"
     if not ann.is_file() or not (Path(root) / sub).is_dir():
-        raise DatasetNotFoundError(f"COCO {sub} not found: missing {ann if not ann.is_file() else Path(root) / sub}; expected {COCO_LAYOUT}")
+        raise DatasetNotFoundError(f"COCO {sub} not found: missing {ann if not ann.is_file() else Path(root) / sub}; "
+                                   f"expected {COCO_LAYOUT}")
     import contextlib, io
     try:
-        with contextlib.redirect_stdout(io.StringIO()): ds = CocoDetection(str(Path(root) / sub), str(ann))   # pycocotools' chatter
-    except (ValueError, KeyError, TypeError) as e:                     # JSONDecodeError is a ValueError; a missing key, a KeyError
-        raise ValueError(f"{ann} is not a readable COCO annotation file ({type(e).__name__}: {e}); expected {COCO_LAYOUT}") from None
+        # pycocotools' chatter
+        with contextlib.redirect_stdout(io.StringIO()): ds = CocoDetection(str(Path(root) / sub), str(ann))
+    # JSONDecodeError is a ValueError; a missing key, a KeyError
+    except (ValueError, KeyError, TypeError) as e:
+        raise ValueError(f"{ann} is not a readable COCO annotation file ({type(e).__name__}: {e}); expected "
+                         f"{COCO_LAYOUT}") from None
     cats = sorted(ds.coco.cats)
     names = [ds.coco.cats[c]["name"] for c in cats]
     label = {c: i + 1 for i, c in enumerate(cats)}
@@ -101,7 +113,8 @@ def _jpeg(path, seed: int, size=(48, 64)):
     Image.fromarray(rng.integers(0, 255, (*size, 3), dtype=np.uint8)).save(path, quality=90)
 
 def make_voc_fixture(root, per_split: int = 3) -> Path:
-    "A tiny PASCAL VOC in the official layout: VOC2007 trainval/test and VOC2012 trainval, random JPEGs, XML with one normal and one difficult object each."
+    """A tiny PASCAL VOC in the official layout: VOC2007 trainval/test and VOC2012 trainval, random JPEGs, XML with one
+    normal and one difficult object each."""
     root = Path(root)
     for year, sets in (("2007", ("trainval", "test")), ("2012", ("trainval",))):
         base = root / "VOCdevkit" / f"VOC{year}"
@@ -120,7 +133,8 @@ def make_voc_fixture(root, per_split: int = 3) -> Path:
     return root
 
 def make_coco_fixture(root, per_split: int = 3) -> Path:
-    "A tiny COCO 2017 in the official layout: annotations/instances_{train,val}2017.json, train2017/, val2017/; non-contiguous category ids and one crowd region."
+    """A tiny COCO 2017 in the official layout: annotations/instances_{train,val}2017.json, train2017/, val2017/;
+    non-contiguous category ids and one crowd region."""
     root = Path(root)
     (root / "annotations").mkdir(parents=True, exist_ok=True)
     cats = [dict(id=1, name="person"), dict(id=3, name="car"), dict(id=18, name="dog")]
@@ -152,12 +166,14 @@ def render_det(glyphs, labels, n: int, seed: int, size: int = 64, per_image=(1, 
         bg = F.interpolate(ph[None, :, y0:y0 + c, x0:x0 + c], size=(size, size), mode="area")[0]
         noise = F.interpolate(torch.rand(1, 3, 4, 4, generator=g), size=(size, size), mode="bilinear", align_corners=False)[0]
         img = 0.8 * (0.6 * bg + 0.4 * noise)
-        def paste(glyph, alpha_max, colour):                                # digits_clutter's own paste; the box is its ink
+        # digits_clutter's own paste; the box is its ink
+        def paste(glyph, alpha_max, colour):
             py, px, a = paste_glyph(img, glyph, alpha_max, colour, scale, r)
             ys, xs_ = torch.nonzero(a[0] > 0.1, as_tuple=True)
             if len(ys) == 0: return None
             return [px + int(xs_.min()), py + int(ys.min()), px + int(xs_.max()) + 1, py + int(ys.max()) + 1]
-        for _ in range(fragments):                                          # clutter: fragments of other digits, not objects
+        # clutter: fragments of other digits, not objects
+        for _ in range(fragments):
             frag = torch.as_tensor(glyphs[int(torch.randint(len(glyphs), (), generator=g))], dtype=torch.float32).clone()
             frag[:, : int(2 + r() * 4)] = 0
             paste(frag, 0.45, torch.rand(3, generator=g))
@@ -171,7 +187,8 @@ def render_det(glyphs, labels, n: int, seed: int, size: int = 64, per_image=(1, 
     return xs, targets
 
 def digits_clutter_det(split: str, n_train: int = 600, n_test: int = 200, seed: int = 0) -> DetectionSet:
-    "The embedded detection task: `render_det` images from the digits glyphs of `digits_clutter`'s own split (train glyphs for train, test glyphs for test)."
+    """The embedded detection task: `render_det` images from the digits glyphs of `digits_clutter`'s own split (train
+    glyphs for train, test glyphs for test)."""
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
     d = load_digits()
@@ -183,12 +200,14 @@ def digits_clutter_det(split: str, n_train: int = 600, n_test: int = 200, seed: 
 DETECTION_SETS = dict(digits_clutter_det=lambda root, split: digits_clutter_det(split), voc=voc, coco=coco)
 
 def detection_set(name: str, root, split: str) -> DetectionSet:
-    if name not in DETECTION_SETS: raise ValueError(f"unknown detection dataset {name!r}; choose one of: {', '.join(DETECTION_SETS)}")
+    if name not in DETECTION_SETS: raise ValueError(f"unknown detection dataset {name!r}; choose one of: "
+                                                    f"{', '.join(DETECTION_SETS)}")
     return DETECTION_SETS[name](root, split)
 
 # %% ../nbs/10a_detection_data.ipynb #det00020
 def draw_boxes(ax, x, target=None, pred=None, classes=None, score_min: float = 0.5):
-    "Image `x` on `ax` with its true boxes (green) and the predictions scoring ≥ `score_min` (red, with class and score)."
+    """Image `x` on `ax` with its true boxes (green) and the predictions scoring ≥ `score_min` (red, with class and
+    score)."""
     from matplotlib.patches import Rectangle
     ax.imshow(x.permute(1, 2, 0).clamp(0, 1).numpy())
     ax.axis("off")

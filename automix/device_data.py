@@ -33,7 +33,8 @@ def device_augmentation(transform) -> dict:
 
 # %% ../nbs/03e_device_data.ipynb #dvd00008
 def crop_flip(x: torch.Tensor, dy: torch.Tensor, dx: torch.Tensor, flip: torch.Tensor, pad: int) -> torch.Tensor:
-    "Each image of `x [B, C, H, W]` zero-padded by `pad`, cropped back to `H × W` at offsets `(dy, dx)` in `0…2·pad`, and flipped where `flip`."
+    """Each image of `x [B, C, H, W]` zero-padded by `pad`, cropped back to `H × W` at offsets `(dy, dx)` in `0…2·pad`,
+    and flipped where `flip`."""
     B, C, H, W = x.shape
     if pad:
         xp = torch.nn.functional.pad(x, (pad, pad, pad, pad))
@@ -47,7 +48,8 @@ class DeviceLoader:
     "Batches `(x, y)` of an in-memory dataset, augmented on `device`; `set_epoch(seed)` before each epoch."
     def __init__(self, ds, batch_size: int, device, train: bool, drop_last: bool = False, transform=None):
         base, idx = (ds.dataset, torch.as_tensor(ds.indices)) if isinstance(ds, Subset) else (ds, None)
-        if not isinstance(base, TensorImageDataset): raise ValueError(f"only datasets held in memory as tensors can live on the device, not {type(base).__name__}")
+        if not isinstance(base, TensorImageDataset): raise ValueError("only datasets held in memory as tensors can "
+                                                                      f"live on the device, not {type(base).__name__}")
         aug = device_augmentation(base.transform if transform is None else transform)
         images, labels = (base.images, base.targets) if idx is None else (base.images[idx], base.targets[idx])
         self.images, self.labels = images.to(device), labels.to(device)       # uint8 stays uint8 on the device

@@ -50,7 +50,8 @@ class DistEnv:
 
     def check_batch(self, cfg, n_train: int):
         if self.world == 1: return
-        if cfg.batch_size % self.world: raise ConfigError(f"batch_size {cfg.batch_size} (global) is not divisible by the world size {self.world}")
+        if cfg.batch_size % self.world: raise ConfigError(f"batch_size {cfg.batch_size} (global) is not divisible by "
+                                                          f"the world size {self.world}")
         if n_train < cfg.batch_size:
             raise ConfigError(f"the training set has {n_train} images, fewer than one global batch of {cfg.batch_size} "
                               f"over {self.world} processes; lower batch_size or the number of processes")
@@ -59,7 +60,8 @@ class DistEnv:
         if self.world == 1: return method
         from torch.nn.parallel import DistributedDataParallel as DDP
         return DDP(method, device_ids=[device.index] if device.type == "cuda" else None,
-                   find_unused_parameters=getattr(method, "unused_parameters", True))   # the scan costs a pass over the graph
+                   # the scan costs a pass over the graph
+                   find_unused_parameters=getattr(method, "unused_parameters", True))
 
     def broadcast_path(self, p: Path) -> Path:
         if self.world == 1: return p

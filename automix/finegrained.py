@@ -38,7 +38,8 @@ register_dataset(DatasetSpec(
     name="cub200", build=build_cub, num_classes=200, **FINE_GRAINED, folder="CUB_200_2011",
     required=("images", "images.txt", "image_class_labels.txt", "train_test_split.txt", "classes.txt", "bounding_boxes.txt"),
     layout=("CUB_200_2011/images/<NNN.Name>/<file>.jpg\nCUB_200_2011/images.txt            (id path)\n"
-            "CUB_200_2011/image_class_labels.txt (id class, 1-based)\nCUB_200_2011/train_test_split.txt   (id 1|0, 1 = train)\n"
+            """CUB_200_2011/image_class_labels.txt (id class, 1-based)\nCUB_200_2011/train_test_split.txt   (id 1|0, 1 =
+            train)\n"""
             "CUB_200_2011/classes.txt\nCUB_200_2011/bounding_boxes.txt     (id x y w h)"),
     url="https://www.vision.caltech.edu/datasets/cub_200_2011/ (CUB_200_2011.tgz)"))
 
@@ -166,7 +167,8 @@ for _y, _k in ((2017, 5089), (2018, 8142)):
         name=f"inat{_y}", build=(lambda y: lambda b, s, t: build_inat(b, s, t, y))(_y), num_classes=_k, image_size=224,
         mean=IMAGENET_MEAN, std=IMAGENET_STD, folder=f"inat{_y}", required=(f"train{_y}.json", f"val{_y}.json"),
         transforms=lambda split: image_transforms(split, 224),
-        layout=f"inat{_y}/train{_y}.json, inat{_y}/val{_y}.json and the images at the paths they list (relative to inat{_y}/)",
+        layout=f"inat{_y}/train{_y}.json, inat{_y}/val{_y}.json and the images at the paths they list (relative to "
+               f"inat{_y}/)",
         url="https://github.com/visipedia/inat_comp"))
 
 # %% ../nbs/03b_finegrained.ipynb #fx977835

@@ -36,7 +36,8 @@ def graphcut_mask(s1, s2, d1, d2, lam, beta=1.2, gamma=0.5, eta=0.2, n_labels=3)
     prior = eta * -np.log(p + 1e-8) / (B * B)
     unary = np.stack([-(1 - m) * s1 - m * s2 + prior[k] for k, m in enumerate(shares)], -1)
     pair = np.array([[(i - j) ** 2 for j in range(n_labels)] for i in range(n_labels)], dtype=np.int32)  # × edge weight
-    b = beta / (16 * B) / (n_labels - 1) ** 2            # the original's normalisation of β; (Δshare)² = (Δlabel)²/(L−1)²
+    # the original's normalisation of β; (Δshare)² = (Δlabel)²/(L−1)²
+    b = beta / (16 * B) / (n_labels - 1) ** 2
     cv = b + b * gamma * (d1[0] + d2[0]) / 2
     ch = b + b * gamma * (d1[1] + d2[1]) / 2
     lab = gco.cut_grid_graph((scale * unary).astype(np.int32), pair,
@@ -55,7 +56,8 @@ def transport_plan(sal, shown, eps: float = 0.8):
         plan = np.zeros_like(cost)
         plan[np.arange(len(cost)), cost.argmin(1)] = 1  # each source picks a target
         fight = np.where(plan > 0, cost, np.inf)
-        winners = fight.argmin(0)                                                         # each target keeps its cheapest
+        # each target keeps its cheapest
+        winners = fight.argmin(0)
         win = np.zeros_like(cost)
         taken = np.isfinite(fight.min(0))
         win[winners[taken], np.nonzero(taken)[0]] = 1
@@ -188,9 +190,11 @@ class CoMixup(Mixer):
                  eta: float = 0.05, thres: float = 0.83, thres_type: str = "hard", omega: float = 0.001, niter: int = 4,
                  resolve: bool = True, clean_lam: float = 1.0):
         super().__init__(alpha)
-        if thres_type not in ("hard", "soft"): raise ValueError(f"comixup: thres_type must be 'hard' or 'soft', got {thres_type!r}")
+        if thres_type not in ("hard", "soft"): raise ValueError("comixup: thres_type must be 'hard' or 'soft', got "
+                                                                f"{thres_type!r}")
         if part < 2: raise ValueError(f"comixup: part (the group size) must be ≥ 2, got {part}")
-        if block_num != -1 and block_num < 1: raise ValueError(f"comixup: block_num must be ≥ 1 or -1 (random), got {block_num}")
+        if block_num != -1 and block_num < 1: raise ValueError("comixup: block_num must be ≥ 1 or -1 (random), got "
+                                                               f"{block_num}")
         self.block_num, self.part, self.beta, self.gamma, self.eta = block_num, part, beta, gamma, eta
         self.thres, self.thres_type, self.omega, self.niter, self.resolve, self.clean_lam = thres, thres_type, omega, niter, resolve, clean_lam
 

@@ -18,7 +18,8 @@ def cached_json(d, name: str, compute):
     f = Path(d, name)
     if f.is_file():
         try: return json.loads(f.read_text())
-        except ValueError as e: raise ValueError(f"{f} is corrupt ({e}); delete it to compute it again from the run's checkpoint") from None
+        except ValueError as e: raise ValueError(f"{f} is corrupt ({e}); delete it to compute it again from the run's "
+                                                 "checkpoint") from None
     v = compute()
     tmp = f.with_name(f".{name}.tmp")
     tmp.write_text(json.dumps(v, indent=1))
@@ -26,7 +27,8 @@ def cached_json(d, name: str, compute):
     return v
 
 def pipeline_shares(am, xb, ink):
-    "Visible and label shares of a trained Mix Block's mixes of `xb` (λ and partners drawn as in training), exactly from its weight maps."
+    """Visible and label shares of a trained Mix Block's mixes of `xb` (λ and partners drawn as in training), exactly
+    from its weight maps."""
     from automix.agreement import visible_shares
     out = am.mixes(xb)
     return visible_shares(out.source_weights, ink, out.sources, out.shares)
@@ -37,7 +39,8 @@ def _pixel_mixing_run(d, measure: str, why: str):
     cfg = read_run(d, "config")
     m = cfg["method"]
     if cfg["dataset"] != "digits_clutter":
-        raise ValueError(f"{d}: {measure} needs digit masks, which only digits_clutter has (this run: {cfg['dataset']})")
+        raise ValueError(f"{d}: {measure} needs digit masks, which only digits_clutter has (this run: "
+                         f"{cfg['dataset']})")
     if m in ("vanilla", "manifoldmix"): raise ValueError(f"{d}: {m} mixes no pixels, so {why}")
     return cfg, m
 
@@ -51,7 +54,9 @@ def _clutter_test():
     return (xt - mean) / std, yt, ink
 
 def label_agreement_of_run(d, keep_epochs=None, batches: int = 8, batch_size: int = 64) -> list[dict]:
-    "Visible digit share against label share on `batches` held-out `digits_clutter` batches: for a momentum pipeline at each kept epoch (`keep_epochs`, default: the run's), else once with the run's mixer (cached as `label_agreement.json`)."
+    """Visible digit share against label share on `batches` held-out `digits_clutter` batches: for a momentum pipeline
+    at each kept epoch (`keep_epochs`, default: the run's), else once with the run's mixer (cached as
+    `label_agreement.json`)."""
     import torch
     from automix.metrics import load_method
     from automix.agreement import probe_visible, agreement
@@ -81,12 +86,13 @@ def label_agreement_of_run(d, keep_epochs=None, batches: int = 8, batch_size: in
     return cached_json(d, "label_agreement.json", compute)
 
 def downstream_of_run(d, images: int = 500, device="cpu", data_root="data") -> dict:
-    "ECE (15 bins) with its reliability table, mean top-1 over the generated corruptions of the first `images` test images, and mean top-1 over occlusion ratios, of the run's evaluated network (cached as `downstream.json`)."
+    """ECE (15 bins) with its reliability table, mean top-1 over the generated corruptions of the first `images` test
+    images, and mean top-1 over occlusion ratios, of the run's evaluated network (cached as `downstream.json`)."""
     import torch
     from torch.utils.data import DataLoader
     from automix.data import get_dataset, get_spec
     from automix.metrics import load_run, predict, ece, corruption_accuracy, occlusion_accuracy, reliability
-    from automix.trainer import _subset
+    from automix.loaders import _subset
     d = Path(d)
     def compute():
         net, cfg, _ = load_run(d, device)
@@ -107,7 +113,8 @@ def downstream_of_run(d, images: int = 500, device="cpu", data_root="data") -> d
 LAM_GRID = tuple(round(0.05 + 0.1 * i, 2) for i in range(10))      # the centres of ten λ bins, 0.1 wide
 
 def _pair_visible(method, xa, xb, ya, yb, ia, ib, lam, seed, eps: float = 1e-3):
-    "Visible ink share of source a among {a, b} for each pair: exact from a pipeline's weight maps, else by replaying the mix on `x + ε·ink`."
+    """Visible ink share of source a among {a, b} for each pair: exact from a pipeline's weight maps, else by replaying
+    the mix on `x + ε·ink`."""
     import torch
     from automix.agreement import pair_mix, pair_mixes
     out = pair_mixes(method, xa, xb, ya, yb, lam, seed)
@@ -119,11 +126,13 @@ def _pair_visible(method, xa, xb, ya, yb, ia, ib, lam, seed, eps: float = 1e-3):
         va = ((pair_mix(method, xa + eps * ia, xb, ya, yb, lam, seed)[0] - base) / eps).mean(1).sum((1, 2))
         vb = ((pair_mix(method, xa, xb + eps * ib, ya, yb, lam, seed)[0] - base) / eps).mean(1).sum((1, 2))
     va, vb = va / ia.sum((1, 2, 3)).clamp_min(1e-8), vb / ib.sum((1, 2, 3)).clamp_min(1e-8)
-    ok = (va >= -0.05) & (va <= 1.05) & (vb >= -0.05) & (vb <= 1.05)        # the replayed mix moved (a saliency box): no share
+    # the replayed mix moved (a saliency box): no share
+    ok = (va >= -0.05) & (va <= 1.05) & (vb >= -0.05) & (vb <= 1.05)
     return torch.where(ok, va / (va + vb).clamp_min(1e-8), torch.full_like(va, float("nan")))
 
 def oracle_agreement_of_run(d, judge_dir, pairs: int = 200, lams=LAM_GRID) -> list[dict]:
-    "Per λ bin: the judge's belief gap and the pixel gap of the run's mixes on `pairs` fixed held-out pairs (cached as `oracle_agreement_<judge>_<pairs>.json`)."
+    """Per λ bin: the judge's belief gap and the pixel gap of the run's mixes on `pairs` fixed held-out pairs (cached as
+    `oracle_agreement_<judge>_<pairs>.json`)."""
     import torch, pandas as pd
     from automix.metrics import load_method
     from automix.agreement import source_pairs, pair_mix, belief_share, binned_gaps
@@ -163,11 +172,12 @@ def run_threads(d):
     finally: torch.set_num_threads(was)
 
 def test_correct_of_run(d) -> dict:
-    "Per test image, whether the run's final online and EMA networks (`Method.roles`) classify it right, as '0'/'1' strings; from `last.pt`, cached as `test_correct.json`."
+    """Per test image, whether the run's final online and EMA networks (`Method.roles`) classify it right, as '0'/'1'
+    strings; from `last.pt`, cached as `test_correct.json`."""
     import torch
     from automix.metrics import load_method, predict
     from automix.data import get_dataset
-    from automix.trainer import _subset
+    from automix.loaders import _subset
     def compute():
         method, cfg, _ = load_method(d)
         method.eval()
@@ -175,7 +185,8 @@ def test_correct_of_run(d) -> dict:
         dl = torch.utils.data.DataLoader(ds, batch_size=max(cfg.batch_size, 256))          # the trainer's test batches
         nets, out = method.eval_models(), {}
         with run_threads(d):                                                              # on the run's thread count
-            for role, tag in [(r, t) for r, t in method.roles.items() if t in nets]:      # a run without an EMA: `online` only
+            # a run without an EMA: `online` only
+            for role, tag in [(r, t) for r, t in method.roles.items() if t in nets]:
                 logits, y = predict(nets[tag], dl)
                 ok = (logits.argmax(1) == y).tolist()
                 out[role] = "".join("1" if v else "0" for v in ok)

@@ -193,12 +193,14 @@ def occlusion_accuracy(model, loader, ratios=tuple(np.round(np.arange(0, 1.01, 0
 # %% ../nbs/06_metrics.ipynb #a2e71612
 @torch.no_grad()
 def class_activation_map(model, x, classes):
-    "CAMs `[N, H, W]` in [0, 1] for `classes [N]`, upsampled to the image: the classifier's weights on the last stage's map (any `StagedNet`, or a timm/torchvision `HookedNet`)."
+    """CAMs `[N, H, W]` in [0, 1] for `classes [N]`, upsampled to the image: the classifier's weights on the last
+    stage's map (any `StagedNet`, or a timm/torchvision `HookedNet`)."""
     with evaluating(model):
         f = model.forward_features(x)                                   # [N, C, h, w]: the last stage
         fc = model.classifier
         if fc.in_features != f.shape[1]:
-            raise ValueError(f"CAM needs a classifier that reads the last stage's channels: {type(model).__name__} has {f.shape[1]} channels there "
+            raise ValueError(f"CAM needs a classifier that reads the last stage's channels: {type(model).__name__} "
+                             f"has {f.shape[1]} channels there "
                              f"but its classifier takes {fc.in_features} features")
         w = fc.weight[classes]                                          # [N, C]
         cam = F.relu(torch.einsum("nc,nchw->nhw", w, f))[:, None]
@@ -233,7 +235,9 @@ def localization_metrics(cams, correct, gt_boxes, thresholds=tuple(np.arange(0.0
     return dict(top1_loc=float(top1_loc), max_box_acc=float(box_acc.max()), threshold=float(thresholds[i]))
 
 # %% ../nbs/06_metrics.ipynb #d7fe1332
-PAPER_TOP1 = {  # top-1 (%) reported in the paper with the official code (its result tables; the paper's numbers, not ours); (dataset, backbone) → method → value
+# top-1 (%) reported in the paper with the official code (its result tables; the paper's numbers, not ours); (dataset,
+# backbone) → method → value
+PAPER_TOP1 = {
     ("cifar10", "cifar_resnet18"): dict(vanilla=95.50, mixup=96.62, cutmix=96.68, manifoldmix=96.71, saliencymix=96.20, fmix=96.18, puzzlemix=97.10, resizemix=96.76, automix=97.34),
     ("cifar100", "cifar_resnet18"): dict(vanilla=78.04, mixup=79.12, cutmix=78.17, manifoldmix=80.35, saliencymix=79.12, fmix=79.69, puzzlemix=81.13, resizemix=80.01, automix=82.04),
     ("cifar100", "cifar_resnext50"): dict(vanilla=81.09, mixup=82.10, cutmix=78.32, manifoldmix=82.88, saliencymix=78.77, fmix=79.02, puzzlemix=82.85, resizemix=80.35, automix=83.64),
@@ -249,14 +253,16 @@ PAPER_TOP1 = {  # top-1 (%) reported in the paper with the official code (its re
 }
 
 def load_method(run_dir, checkpoint: str = "last.pt"):
-    "The whole trained `Method` of a run folder (both encoders and the Mix Block for AutoMix) and its config; `checkpoint` may name an `epoch<N>.pt`."
+    """The whole trained `Method` of a run folder (both encoders and the Mix Block for AutoMix) and its config;
+    `checkpoint` may name an `epoch<N>.pt`."""
     from automix.config import TrainConfig
     from automix.trainer import build_method
     from automix.runs import load_state, load_checkpoint
     from automix.models import create_model
     run_dir = Path(run_dir)
     ck_path = run_dir / checkpoint
-    if not ck_path.is_file(): raise FileNotFoundError(f"no checkpoint in {run_dir} (expected last.pt, written by the trainer)")
+    if not ck_path.is_file(): raise FileNotFoundError(f"no checkpoint in {run_dir} (expected last.pt, written by the "
+                                                      "trainer)")
     ck = load_checkpoint(ck_path)
     if not isinstance(ck, dict) or "method" not in ck or "config" not in ck:
         raise RuntimeError(f"{ck_path} is not a checkpoint written by automix's trainer")
@@ -277,7 +283,8 @@ def load_run(run_dir, device="cpu"):
     return method.eval_models()[""].to(device).eval(), cfg, classes
 
 def protocol_key(cfg: dict) -> str:
-    "A short hash of a run's settings except its seed (and what does not change the computation): runs to average together share it."
+    """A short hash of a run's settings except its seed (and what does not change the computation): runs to average
+    together share it."""
     from automix.config import MAY_CHANGE_ON_RESUME
     from automix.runs import config_hash
     return config_hash(cfg, MAY_CHANGE_ON_RESUME + ("seed", "commit", "hardware", "hardware_history", "float_path"))
@@ -293,7 +300,8 @@ def collect_runs(run_dirs) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 def results_table(runs: pd.DataFrame, metric: str = "median10_top1") -> pd.DataFrame:
-    "Mean ± std of `metric` over seeds per (dataset, backbone, method, settings) — runs with other settings are never averaged together — with the paper's number where it exists."
+    """Mean ± std of `metric` over seeds per (dataset, backbone, method, settings) — runs with other settings are never
+    averaged together — with the paper's number where it exists."""
     runs = runs.assign(settings=runs["settings"] if "settings" in runs else "-", epochs=runs["epochs"] if "epochs" in runs else np.nan)
     g = runs.groupby(["dataset", "backbone", "method", "settings"])
     t = pd.DataFrame({"runs": g.size(), "epochs": g["epochs"].max(), "mean": g[metric].mean(), "std": g[metric].std(ddof=1).fillna(0.0)}).reset_index()
@@ -315,7 +323,8 @@ def find_runs(spec) -> list[Path]:
     return out
 
 def test_transform_box(box, size, resize: int, crop: int):
-    "Map a box `[x0, y0, x1, y1]` of an image of `size` (w, h) through resize-shorter-side-to-`resize` and centre crop `crop`."
+    """Map a box `[x0, y0, x1, y1]` of an image of `size` (w, h) through resize-shorter-side-to-`resize` and centre crop
+    `crop`."""
     w, h = size
     s = resize / min(w, h)
     nw, nh = round(w * s), round(h * s)

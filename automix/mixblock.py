@@ -20,7 +20,8 @@ def lam_channel(z, value):
 # %% ../nbs/01_mixblock.ipynb #1008dc27
 def attention_dims(in_channels: int, reduction: int, lam_concat: bool, upsample: str) -> tuple[int, int]:
     "A mask generator's input channels (with the λ channel) and attention width; `upsample` checked."
-    if upsample not in ("nearest", "bilinear"): raise ValueError(f"upsample must be 'nearest' or 'bilinear', got {upsample!r}")
+    if upsample not in ("nearest", "bilinear"): raise ValueError("upsample must be 'nearest' or 'bilinear', got "
+                                                                 f"{upsample!r}")
     return in_channels + int(lam_concat), max(in_channels // reduction, 1)
 
 def small_init(*convs):
@@ -35,7 +36,8 @@ class MixBlock(nn.Module):
                  upsample: str = "nearest"):
         super().__init__()
         c, self.inter = attention_dims(in_channels, reduction, lam_concat, upsample)
-        self.qk, self.value = nn.Conv2d(c, self.inter, 1), nn.Conv2d(c, 1, 1)    # one projection shared by query and key
+        # one projection shared by query and key
+        self.qk, self.value = nn.Conv2d(c, self.inter, 1), nn.Conv2d(c, 1, 1)
         self.use_scale, self.lam_concat, self.upsample = use_scale, lam_concat, upsample
         small_init(self.qk, self.value)
 
@@ -54,20 +56,24 @@ class MixBlock(nn.Module):
     def forward(self, z, lam, index, scale_factor):
         "`scale_factor`: an integer, or the image size `(H, W)` (`upsample_mask`)."
         m = self.mask_logits(z, lam, index)
-        if self.upsample == "nearest": return upsample_mask(torch.sigmoid(m), scale_factor)   # sigmoid commutes with nearest upsampling: do it on the small map
+        # sigmoid commutes with nearest upsampling: do it on the small map
+        if self.upsample == "nearest": return upsample_mask(torch.sigmoid(m), scale_factor)
         return torch.sigmoid(upsample_mask(m, scale_factor, self.upsample))
 
 # %% ../nbs/01_mixblock.ipynb #ups00001
 def upsample_mask(m, scale, mode: str = "nearest"):
-    "Upsample a feature-resolution map `[N, C, h, w]` by an integer `scale`, or to an image size `(H, W)` when the image side is no multiple of the feature side."
+    """Upsample a feature-resolution map `[N, C, h, w]` by an integer `scale`, or to an image size `(H, W)` when the
+    image side is no multiple of the feature side."""
     if isinstance(scale, int):
-        if mode == "nearest": return m.repeat_interleave(scale, 2).repeat_interleave(scale, 3)   # = nearest interpolation, cheaper
+        # = nearest interpolation, cheaper
+        if mode == "nearest": return m.repeat_interleave(scale, 2).repeat_interleave(scale, 3)
         return F.interpolate(m, scale_factor=scale, mode=mode, align_corners=False)
     return F.interpolate(m, size=tuple(scale), mode=mode, **({} if mode == "nearest" else dict(align_corners=False)))
 
 # %% ../nbs/01_mixblock.ipynb #7ba9bc8d
 def mask_loss(mask, lam: float, margin: float = 0.1, variance: bool = False):
-    "`max(|1 − mean(mask) − λ| − margin, 0)` (\"L1\"); with `variance`, minus twice the mask's variance (\"L1+Variance\")."
+    """`max(|1 − mean(mask) − λ| − margin, 0)` (\"L1\"); with `variance`, minus twice the mask's variance
+    (\"L1+Variance\")."""
     mask = upcast(mask)
     loss = (torch.abs(1 - mask.mean() - lam) - margin).clamp(min=0)
     return loss - 2 * ((mask - mask.mean()) ** 2).mean() if variance else loss
@@ -101,7 +107,8 @@ class SAMixBlock(nn.Module):
 
 # %% ../nbs/01_mixblock.ipynb #d3b6d6b0
 class AdaMixBlock(nn.Module):
-    "AdAutoMix's generator: `mb([z_1..z_K], [λ_1..λ_K], scale_factor)` → source weights `[N, K, h·s, w·s]`, summing to 1."
+    """AdAutoMix's generator: `mb([z_1..z_K], [λ_1..λ_K], scale_factor)` → source weights `[N, K, h·s, w·s]`, summing to
+    1."""
     def __init__(self, in_channels: int, reduction: int = 2, use_scale: bool = True, lam_concat: bool = True,
                  upsample: str = "nearest"):
         super().__init__()
@@ -112,7 +119,8 @@ class AdaMixBlock(nn.Module):
 
     def mask_logits(self, zs, lams):
         "Per-source logits at feature resolution, `[N, K, h, w]`."
-        if len(zs) != len(lams) or len(zs) < 2: raise ValueError(f"need ≥ 2 feature maps and one λ each, got {len(zs)} and {len(lams)}")
+        if len(zs) != len(lams) or len(zs) < 2: raise ValueError("need ≥ 2 feature maps and one λ each, got "
+                                                                 f"{len(zs)} and {len(lams)}")
         n, _, h, w = zs[0].shape
         if self.lam_concat: zs = [lam_channel(z, l) for z, l in zip(zs, lams)]
         q = [upcast(self.query(z).flatten(2).transpose(1, 2)) for z in zs]     # [N, hw, C/r]

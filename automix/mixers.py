@@ -25,12 +25,14 @@ for _c in (Mixup, CutMix, ManifoldMix, FMix, ResizeMix, SmoothMix, SaliencyMix, 
 
 def get_mixer(name: str, alpha: float = 1.0, **options) -> Mixer:
     "The mixer `name` with Beta parameter `alpha` and its own options."
-    if name not in MIXERS: raise ValueError(f"unknown mixing method {name!r}; choose one of: {', '.join(sorted(MIXERS))}")
+    if name not in MIXERS: raise ValueError(f"unknown mixing method {name!r}; choose one of: "
+                                            f"{', '.join(sorted(MIXERS))}")
     return MIXERS[name](alpha=alpha, **options)
 
 # %% ../nbs/00b_mixers.ipynb #mcm00002
 class MixupCutMix(Mixer):
-    "Per batch: CutMix (α = `cutmix_alpha`) with probability `switch_prob`, else Mixup (α = `mixup_alpha`) — timm's `Mixup` switch."
+    """Per batch: CutMix (α = `cutmix_alpha`) with probability `switch_prob`, else Mixup (α = `mixup_alpha`) — timm's
+    `Mixup` switch."""
     name = "mixup_cutmix"
     def __init__(self, mixup_alpha: float = 0.8, cutmix_alpha: float = 1.0, switch_prob: float = 0.5):
         if not 0 <= switch_prob <= 1: raise ValueError(f"switch_prob is a probability in [0, 1], got {switch_prob!r}")
@@ -47,7 +49,8 @@ def share_title(w, k: int = 3) -> str:
     return " ".join(f"{int(i)}:{float(w[i]):.2f}" for i in w.argsort(descending=True)[:k] if w[i] > 0)
 
 def mixer_gallery(x, methods=None, model=None, seed: int = 0, size: float = 1.3):
-    "A grid: one row per method, mixing each `x[i]` with `x[i-1]`, titled with λ (Co-Mixup: input:share); returns the figure."
+    """A grid: one row per method, mixing each `x[i]` with `x[i-1]`, titled with λ (Co-Mixup: input:share); returns the
+    figure."""
     import matplotlib.pyplot as plt
     methods = methods or sorted(MIXERS)
     y = torch.arange(len(x))

@@ -34,7 +34,9 @@ class MixOutput:
     shares: list | None = None            # the label share of each of the K sources
 
 def mixed_ce(logits, ys, lams, label_smoothing: float = 0.0):
-    "`Σₖ λₖ·CE(logits, ys[k])` in at least float32 (`upcast`), for any number of sources. Numbers λₖ weight the batch's mean cross-entropies (the official AutoMix loss); tensors (one λ per sample) weight each sample's before the mean."
+    """`Σₖ λₖ·CE(logits, ys[k])` in at least float32 (`upcast`), for any number of sources. Numbers λₖ weight the
+    batch's mean cross-entropies (the official AutoMix loss); tensors (one λ per sample) weight each sample's before
+    the mean."""
     logits = upcast(logits)
     if not any(torch.is_tensor(l) for l in lams):
         return sum(l * F.cross_entropy(logits, t, label_smoothing=label_smoothing) for l, t in zip(lams, ys))
@@ -42,7 +44,8 @@ def mixed_ce(logits, ys, lams, label_smoothing: float = 0.0):
     return sum(torch.as_tensor(l, dtype=logits.dtype, device=logits.device) * c for l, c in zip(lams, ce)).mean()
 
 def mixup_loss(logits, out: MixOutput, label_smoothing: float = 0.0):
-    "The mixed cross-entropy of a `MixOutput`: `lam·CE(logits, y_a) + (1−lam)·CE(logits, y_b)` per sample (or `Σ_k w_jk·CE(logits_j, y_k)` with `weights`)."
+    """The mixed cross-entropy of a `MixOutput`: `lam·CE(logits, y_a) + (1−lam)·CE(logits, y_b)` per sample (or `Σ_k
+    w_jk·CE(logits_j, y_k)` with `weights`)."""
     if out.weights is not None:               # many sources: CE(logits_j, y_k) for every pair, weighted
         logp = upcast(logits).log_softmax(-1)
         ce = -logp[:, out.y_a]                                         # [N outputs, N inputs]
@@ -63,7 +66,8 @@ def from_sources(x, w, sources, shares, y=None) -> MixOutput:
 
 # %% ../nbs/00_mixing.ipynb #sft00002
 def soft_targets(out: MixOutput, num_classes: int, smoothing: float = 0.0) -> torch.Tensor:
-    "The mixed labels of `out` as a `[N, num_classes]` distribution per output (rows sum to 1), optionally label-smoothed."
+    """The mixed labels of `out` as a `[N, num_classes]` distribution per output (rows sum to 1), optionally
+    label-smoothed."""
     if out.weights is not None: t = out.weights.float() @ F.one_hot(out.y_a, num_classes).float().to(out.weights.device)
     else:
         lam = torch.as_tensor(out.lam, dtype=torch.float32, device=out.y_a.device).reshape(-1, 1)
@@ -74,12 +78,14 @@ def soft_targets(out: MixOutput, num_classes: int, smoothing: float = 0.0) -> to
 LOSSES = ("ce", "bce")
 
 def soft_bce(logits, targets):
-    "Binary cross-entropy of every class against soft `targets` `[N, classes]`, averaged over all terms, in at least float32."
+    """Binary cross-entropy of every class against soft `targets` `[N, classes]`, averaged over all terms, in at least
+    float32."""
     logits = upcast(logits)
     return F.binary_cross_entropy_with_logits(logits, targets.to(logits.dtype))
 
 def mixed_loss(logits, out: MixOutput, label_smoothing: float = 0.0, loss: str = "ce"):
-    "The loss of a mixed batch: `mixup_loss` (the mixed cross-entropy) or, with `loss='bce'`, `soft_bce` on its `soft_targets`."
+    """The loss of a mixed batch: `mixup_loss` (the mixed cross-entropy) or, with `loss='bce'`, `soft_bce` on its
+    `soft_targets`."""
     if loss not in LOSSES: raise ValueError(f"loss must be one of {', '.join(LOSSES)}; got {loss!r}")
     if loss == "ce": return mixup_loss(logits, out, label_smoothing)
     return soft_bce(logits, soft_targets(out, logits.shape[-1], label_smoothing))
@@ -113,7 +119,8 @@ class Mixer:
 def check_batch(x, y):
     "Refuse what no mixer can use: non-float images, a batch of one, labels that do not match."
     if not torch.is_tensor(x) or x.ndim != 4 or not x.is_floating_point():
-        raise TypeError(f"x must be a float tensor [N, C, H, W], got {getattr(x, 'dtype', type(x))} of shape {tuple(getattr(x, 'shape', ()))}")
+        raise TypeError(f"x must be a float tensor [N, C, H, W], got {getattr(x, 'dtype', type(x))} of shape "
+                        f"{tuple(getattr(x, 'shape', ()))}")
     if not torch.is_tensor(y) or y.ndim != 1 or y.dtype != torch.long:
         raise TypeError(f"y must be an int64 tensor [N], got {getattr(y, 'dtype', type(y))}")
     if len(x) != len(y): raise ValueError(f"x has {len(x)} samples but y has {len(y)}")
@@ -159,7 +166,8 @@ class ManifoldMix(Mixer):
         self.layers = tuple(layers)
     def mix(self, x, y, index, lam, model=None):
         if model is None or not hasattr(model, "forward_from"):
-            raise TypeError("manifoldmix mixes inside the network: call it with model= a network with forward_features/forward_from")
+            raise TypeError("manifoldmix mixes inside the network: call it with model= a network with "
+                            "forward_features/forward_from")
         k = self.layers[int(torch.randint(len(self.layers), (1,)))]
         h = x if k < 0 else model.forward_features(x, k)
         h = lam * h + (1 - lam) * h[index]
@@ -196,7 +204,8 @@ class ResizeMix(Mixer):
     name = "resizemix"
     def __init__(self, alpha: float = 1.0, scope=(0.1, 0.8)):
         super().__init__(alpha)
-        if not 0 < scope[0] <= scope[1] < 1: raise ValueError(f"resizemix: scope must satisfy 0 < low ≤ high < 1, got {scope}")
+        if not 0 < scope[0] <= scope[1] < 1: raise ValueError("resizemix: scope must satisfy 0 < low ≤ high < 1, got "
+                                                              f"{scope}")
         self.scope = scope
     def sample_lam(self) -> float:
         "Here λ stands for 1 − τ², τ ~ U(scope) — the share the resized partner leaves to the sample."
@@ -231,7 +240,8 @@ def saliency_peak(img) -> tuple[int, int]:
     cv2 = optional("cv2", "saliency", "SaliencyMix")
     if not hasattr(cv2, "saliency"):
         raise ImportError("SaliencyMix needs OpenCV's contrib module cv2.saliency, which this OpenCV lacks: "
-                          "pip install 'automix[saliency]' (opencv-contrib-python-headless; remove other OpenCV packages first)")
+                          "pip install 'automix[saliency]' (opencv-contrib-python-headless; remove other OpenCV "
+                          "packages first)")
     a = img.detach().float().cpu()
     a = ((a - a.min()) / (a.max() - a.min() + 1e-8) * 255).byte().permute(1, 2, 0).numpy()
     if a.shape[2] == 1: a = np.repeat(a, 3, 2)
@@ -255,7 +265,8 @@ class GridMix(Mixer):
     name = "gridmix"
     def __init__(self, alpha: float = 0.2, n_holes=(2, 6)):
         super().__init__(alpha)
-        if not 1 <= n_holes[0] <= n_holes[1]: raise ValueError(f"gridmix: n_holes must be (low, high) with 1 ≤ low ≤ high, got {n_holes}")
+        if not 1 <= n_holes[0] <= n_holes[1]: raise ValueError("gridmix: n_holes must be (low, high) with 1 ≤ low ≤ "
+                                                               f"high, got {n_holes}")
         self.n_holes = n_holes
     def mix(self, x, y, index, lam, model=None):
         H, W = x.shape[-2:]
@@ -275,7 +286,8 @@ class AttentiveMix(Mixer):
     def mix(self, x, y, index, lam, model=None):
         net = self.attention_model or model
         if net is None or not hasattr(net, "forward_features"):
-            raise TypeError("attentivemix needs attention_model= (the paper: an ImageNet-pretrained ResNet-50) or model=")
+            raise TypeError("attentivemix needs attention_model= (the paper: an ImageNet-pretrained ResNet-50) or "
+                            "model=")
         with evaluating(net):
             att = net.forward_features(x[index], self.stage).float().sum(1)        # [N, h, w]
         n, h, w = att.shape

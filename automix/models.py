@@ -66,7 +66,8 @@ _TV = {"resnet18": "resnet18", "resnet34": "resnet34", "resnet50": "resnet50", "
        "resnext50": "resnext50_32x4d", "resnext101": "resnext101_32x4d"}
 
 def _load_pretrained(net: nn.Module, pretrained: str | Path, arch: str):
-    "Load a torchvision state dict from `pretrained` (a path, or 'download'); the fc layer is skipped if it does not fit."
+    """Load a torchvision state dict from `pretrained` (a path, or 'download'); the fc layer is skipped if it does not
+    fit."""
     if str(pretrained) == "download":
         try: sd = torchvision.models.get_model(arch, weights="DEFAULT").state_dict()
         except Exception as e: raise RuntimeError(_no_download(arch, e)) from None
@@ -83,13 +84,15 @@ def _load_pretrained(net: nn.Module, pretrained: str | Path, arch: str):
     net.load_state_dict(sd, strict=False)
 
 def _no_download(arch, e) -> str:
-    return (f"could not download pretrained weights for {arch} ({type(e).__name__}: {str(e)[:80]}); offline, pass a local "
+    return (f"could not download pretrained weights for {arch} ({type(e).__name__}: {str(e)[:80]}); offline, pass a "
+            "local "
             f"weights file instead: pretrained=/path/to/weights.pth")
 
 def torchvision_resnet(arch: str, num_classes: int, cifar_stem: bool = False, pretrained=None) -> StagedNet:
     "A torchvision ResNet/ResNeXt as a `StagedNet`."
     classes = 1000 if pretrained else num_classes
-    if _TV[arch] == "resnext101_32x4d":      # the paper's ResNeXt-101 (32×4d): torchvision registers only 32x8d and 64x4d
+    # the paper's ResNeXt-101 (32×4d): torchvision registers only 32x8d and 64x4d
+    if _TV[arch] == "resnext101_32x4d":
         from torchvision.models.resnet import ResNet, Bottleneck
         net = ResNet(Bottleneck, [3, 4, 23, 3], groups=32, width_per_group=4, num_classes=classes)
     else: net = torchvision.models.get_model(_TV[arch], weights=None, num_classes=classes)
@@ -156,9 +159,12 @@ def create_model(name: str, num_classes: int, pretrained: str | None = None, ima
     """Build the classifier `name` with `num_classes` outputs (`pretrained`: a local weights file, or 'download'), for
     images of `image_size` pixels where the architecture is built for one size (a timm ViT, DeiT or Swin)."""
     if isinstance(name, str) and name.startswith(("timm:", "tv:")): return external_model(name, num_classes, pretrained, image_size)
-    if name not in MODELS: raise ValueError(f"unknown backbone {name!r}; choose one of: {', '.join(sorted(MODELS))}, or timm:<name>, tv:<name>")
-    if not isinstance(num_classes, int) or num_classes < 2: raise ValueError(f"num_classes must be an int ≥ 2, got {num_classes!r}")
-    if pretrained and name in ("wrn28_8", "narrow_resnet10"): raise ValueError(f"no pretrained weights exist for {name}")
+    if name not in MODELS: raise ValueError(f"unknown backbone {name!r}; choose one of: {', '.join(sorted(MODELS))}, "
+                                            "or timm:<name>, tv:<name>")
+    if not isinstance(num_classes, int) or num_classes < 2: raise ValueError("num_classes must be an int ≥ 2, got "
+            f"{num_classes!r}")
+    if pretrained and name in ("wrn28_8", "narrow_resnet10"): raise ValueError("no pretrained weights exist for "
+            f"{name}")
     return MODELS[name](num_classes=num_classes, pretrained=pretrained)
 
 # %% ../nbs/04_models.ipynb #ea5917d7
@@ -172,10 +178,12 @@ class HookedNet(nn.Module):
         mods = dict(net.named_modules())
         missing = [n for n in self.stage_names if n not in mods]
         if missing: raise ValueError(f"stages {missing} not found in the model")
-        self.stages = [mods[n] for n in self.stage_names]          # a plain list: the modules stay registered under `net`
+        # a plain list: the modules stay registered under `net`
+        self.stages = [mods[n] for n in self.stage_names]
         self.channels = list(channels) if channels else [None] * len(self.stage_names)
         self.default_stage = default_stage if default_stage is not None else max(0, len(self.stage_names) - 2)
-        self.build = {}                                             # constructor arguments beyond the class count (img_size)
+        # constructor arguments beyond the class count (img_size)
+        self.build = {}
 
     def forward(self, x): return self.net(x)
 
@@ -184,7 +192,8 @@ class HookedNet(nn.Module):
         "The model's last linear layer (timm's `get_classifier()` where it is one)."
         c = self.net.get_classifier() if hasattr(self.net, "get_classifier") else None
         if not isinstance(c, nn.Linear): c = ([m for m in self.net.modules() if isinstance(m, nn.Linear)] or [None])[-1]
-        if c is None: raise ValueError(f"{type(self.net).__name__} has no linear classifier to put a second head beside")
+        if c is None: raise ValueError(f"{type(self.net).__name__} has no linear classifier to put a second head "
+                                       "beside")
         return c
 
     def forward_pooled(self, x):
@@ -200,7 +209,8 @@ class HookedNet(nn.Module):
         return got["f"]
 
     def forward_features(self, x, stage: int | None = None, run_all: bool = False):
-        "The feature map `[N, C, h, w]` of stage `stage` (token maps reshaped to the patch grid); the rest of the net runs only with `run_all`."
+        """The feature map `[N, C, h, w]` of stage `stage` (token maps reshaped to the patch grid); the rest of the net
+        runs only with `run_all`."""
         stage = len(self.stages) - 1 if stage is None else stage
         got = {}
         def hook(m, i, o):
@@ -215,7 +225,8 @@ class HookedNet(nn.Module):
             f = f[:, self.prefix_tokens:]
             side = math.isqrt(f.shape[1])
             if side * side != f.shape[1]:
-                raise ValueError(f"stage {name!r} gives {f.shape[1]} tokens, not a square grid; stages found: {self.stage_names}")
+                raise ValueError(f"stage {name!r} gives {f.shape[1]} tokens, not a square grid; stages found: "
+                                 f"{self.stage_names}")
             return f.transpose(1, 2).reshape(f.shape[0], f.shape[2], side, side)
         if f.ndim != 4:
             raise ValueError(f"stage {name!r} gives an output of shape {tuple(f.shape)}, not a spatial feature map; "
@@ -281,18 +292,22 @@ def _reset_classifier(net, num_classes):
 
 # %% ../nbs/04_models.ipynb #mdl0sz01
 def check_backbone(name: str, image_size: int, num_classes: int = 2):
-    "Refuse `name` if it cannot classify `image_size`-pixel images, before anything is written: shapes only (the `meta` device)."
+    """Refuse `name` if it cannot classify `image_size`-pixel images, before anything is written: shapes only (the
+    `meta` device)."""
     meta_only = lambda e: isinstance(e, NotImplementedError) or (isinstance(e, RuntimeError) and "meta" in str(e))
     try:
         with torch.device("meta"): net = create_model(name, num_classes, image_size=image_size)
     except Exception as e:
-        if meta_only(e): return                                 # a network that cannot be built without memory: the real build checks
+        # a network that cannot be built without memory: the real build checks
+        if meta_only(e): return
         raise                                                   # any other error is the network's own, said as it is
     try:
         with torch.device("meta"): net(torch.zeros(2, 3, image_size, image_size))
     except Exception as e:
-        if meta_only(e): return                                 # an operation without a meta kernel (or a value read): the first step checks
+        # an operation without a meta kernel (or a value read): the first step checks
+        if meta_only(e): return
         why = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise ValueError(f"backbone {name!r} cannot take this dataset's {image_size}×{image_size}-pixel images ({why}); "
+        raise ValueError(f"backbone {name!r} cannot take this dataset's {image_size}×{image_size}-pixel images "
+                         f"({why}); "
                          "choose a backbone built for any size (a ResNet, a ConvNeXt, a timm ViT/DeiT, which are built "
                          "at the data's size) or a dataset of the size it needs") from None

@@ -24,16 +24,19 @@ def blocks(runs: pd.DataFrame, arms) -> tuple[pd.DataFrame, list[str]]:
         if missing: why.append(f"seed {seed}: not finished: {', '.join(missing)}")
         elif "hardware_history" in g and (mixed := sorted(g.arm[g.hardware_history.map(lambda h: len(set(h)) > 1)])):
             why.append(f"seed {seed}: a run resumed on another class ({', '.join(mixed)})")
-        elif g.hardware.nunique() > 1: why.append(f"seed {seed}: arms on {g.hardware.nunique()} float-path classes ({', '.join(sorted(g.hardware.unique()))})")
+        elif g.hardware.nunique() > 1: why.append(f"seed {seed}: arms on {g.hardware.nunique()} float-path classes "
+                                                  f"({', '.join(sorted(g.hardware.unique()))})")
         elif g.commit.nunique() > 1: why.append(f"seed {seed}: arms from {g.commit.nunique()} commits")
-        elif g.arm.duplicated().any(): why.append(f"seed {seed}: an arm finished twice ({', '.join(sorted(g.arm[g.arm.duplicated()]))})")
+        elif g.arm.duplicated().any(): why.append(f"seed {seed}: an arm finished twice "
+                                                  f"({', '.join(sorted(g.arm[g.arm.duplicated()]))})")
         else: kept.append(g)
     if unknown and not kept: why.insert(0, f"no run of {', '.join(unknown)}")
     return (pd.concat(kept).reset_index(drop=True) if kept else runs.iloc[:0]), why
 
 # %% ../nbs/09b_powered.ipynb #pw000008
 def sign_flip_p(d, exact_max: int = 20, draws: int = 2 ** 20, seed: int = 0) -> float:
-    "Two-sided sign-flip permutation p-value of the mean of paired differences `d`: exact up to `exact_max` of them, else drawn."
+    """Two-sided sign-flip permutation p-value of the mean of paired differences `d`: exact up to `exact_max` of them,
+    else drawn."""
     d = np.asarray(d, float)
     n = len(d)
     if n == 0: return float("nan")
@@ -51,7 +54,8 @@ def sign_flip_p(d, exact_max: int = 20, draws: int = 2 ** 20, seed: int = 0) -> 
 
 # %% ../nbs/09b_powered.ipynb #pw000011
 def verdict(mean: float, lo: float, hi: float, p_holm: float, alpha: float = 0.05, margin: float = 1.5) -> str:
-    "better / worse (Holm p < alpha, by the sign of `mean`), equal within `margin` (the interval inside ±margin), or not shown."
+    """better / worse (Holm p < alpha, by the sign of `mean`), equal within `margin` (the interval inside ±margin), or
+    not shown."""
     if p_holm < alpha: return "better" if mean > 0 else "worse"
     if -margin < lo and hi < margin: return f"equal within {margin:g}"
     return "not shown"
@@ -78,7 +82,8 @@ def family(runs: pd.DataFrame, comparisons: dict, alpha: float = 0.05, margin: f
 
 # %% ../nbs/09b_powered.ipynb #pw000017
 def power_paired(n: int, sd: float, delta: float, alpha: float) -> float:
-    "Power of the two-sided paired t-test at level `alpha` to detect a mean difference `delta` with `n` pairs of paired sd `sd`."
+    """Power of the two-sided paired t-test at level `alpha` to detect a mean difference `delta` with `n` pairs of
+    paired sd `sd`."""
     from scipy import stats
     if not sd > 0 or n < 2: return float("nan")                        # no spread measured: no t-test to have power
     df, nc = n - 1, delta / (sd / math.sqrt(n))

@@ -22,7 +22,8 @@ __all__ = ['LAST_EPOCHS', 'RUN_FILES', 'save_checkpoint', 'load_checkpoint', 're
 
 # %% ../nbs/04b_runs.ipynb #d8cfe046
 def save_checkpoint(path, state: dict, keep_previous: bool = False):
-    "Write `state` atomically (temp file, fsync, rename); `keep_previous` first moves the old file to `prev.pt`. A failed write leaves no partial file and says why in words."
+    """Write `state` atomically (temp file, fsync, rename); `keep_previous` first moves the old file to `prev.pt`. A
+    failed write leaves no partial file and says why in words."""
     import errno, shutil
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
@@ -37,7 +38,8 @@ def save_checkpoint(path, state: dict, keep_previous: bool = False):
         full = getattr(e, "errno", None) == errno.ENOSPC or shutil.disk_usage(path.parent).free < 64 * 2**20
         why = "no space left on device" if full else (f"{e.strerror or e}" if isinstance(e, OSError) else str(e).splitlines()[0])
         kept = f"; {path} still holds the last good checkpoint" if path.exists() else ""
-        raise OSError(f"{why} while writing the checkpoint {tmp} ({'left behind' if tmp.exists() else 'removed'}){kept}") from None
+        raise OSError(f"{why} while writing the checkpoint {tmp} "
+                      f"({'left behind' if tmp.exists() else 'removed'}){kept}") from None
     if keep_previous and path.exists(): os.replace(path, path.with_name("prev.pt"))
     os.replace(tmp, path)
 
@@ -50,7 +52,8 @@ def load_checkpoint(path) -> dict:
         raise RuntimeError(f"checkpoint {path} is corrupt or not a checkpoint: {why}") from None
 
 def resume_checkpoint(out: Path):
-    "The checkpoint to resume `out` from: `last.pt`, or `prev.pt` (with a warning) when `last.pt` is missing or corrupt; None if neither exists."
+    """The checkpoint to resume `out` from: `last.pt`, or `prev.pt` (with a warning) when `last.pt` is missing or
+    corrupt; None if neither exists."""
     import warnings
     last, prev = Path(out) / "last.pt", Path(out) / "prev.pt"
     if last.exists():
@@ -75,7 +78,8 @@ def plot_learning_curve(history: list[dict], path=None):
     sns.lineplot(data=df, x="epoch", y="train_loss", ax=a, marker="o")
     a.set_title("training loss")
     accs = [c for c in df.columns if c.startswith("test_top1")]
-    name = lambda c: c[len("test_top1_"):] or ("one_k (reported)" if "test_top1_mix_k" in df else "top-1")   # AutoMix: four heads
+    # AutoMix: four heads
+    name = lambda c: c[len("test_top1_"):] or ("one_k (reported)" if "test_top1_mix_k" in df else "top-1")
     long = df.rename(columns={c: name(c) for c in accs}).melt("epoch", [name(c) for c in accs], var_name="network", value_name="top-1 (%)")
     sns.lineplot(data=long.dropna(), x="epoch", y="top-1 (%)", hue="network", ax=b, marker="o")
     b.set_title("test top-1")
@@ -99,7 +103,8 @@ def save_sample_figure(method, ds, path, device, n: int = 16):
 LAST_EPOCHS = 10            # the paper's statistic: the median top-1 of the last 10 epochs (each is tested)
 
 def summarize(history: list[dict], roles: dict | None = None) -> dict:
-    "Final, best and median-of-last-10-epochs top-1 of every evaluated network; `roles` (`Method.roles`) also names them `_online` / `_ema`."
+    """Final, best and median-of-last-10-epochs top-1 of every evaluated network; `roles` (`Method.roles`) also names
+    them `_online` / `_ema`."""
     df, out = pd.DataFrame(history), {}
     for c in [c for c in df.columns if c.startswith("test_top1")]:
         tag = c[len("test_top1"):]
@@ -116,9 +121,11 @@ def summarize(history: list[dict], roles: dict | None = None) -> dict:
 def prepare_run(cfg: TrainConfig) -> Path:
     "Check that the data exists and choose the run folder, before anything expensive happens."
     check_files(get_spec(cfg.dataset), cfg.data_root)
-    if cfg.resume and cfg.out_dir is None: raise ConfigError("resume=True needs out_dir: the folder of the run to continue")
+    if cfg.resume and cfg.out_dir is None: raise ConfigError("resume=True needs out_dir: the folder of the run to "
+                                                             "continue")
     if cfg.resume and not Path(cfg.out_dir).is_dir():
-        raise ConfigError(f"resume=True, but {cfg.out_dir} does not exist: there is no run to continue (leave out resume to start one there)")
+        raise ConfigError(f"resume=True, but {cfg.out_dir} does not exist: there is no run to continue (leave out "
+                          "resume to start one there)")
     if cfg.out_dir is None:
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
         cfg.out_dir = f"runs/{cfg.dataset}_{cfg.method}_s{cfg.seed}_{stamp}"
@@ -126,12 +133,14 @@ def prepare_run(cfg: TrainConfig) -> Path:
     if (out / "last.pt").exists() and not cfg.resume:
         raise ConfigError(f"{out} already holds a run; pass resume=True to continue it or choose another out_dir")
     left = [f for f in ("metrics.csv", "summary.json", "model.safetensors") if (out / f).exists()]
-    if left and not ((out / "last.pt").exists() or (out / "prev.pt").exists()) and not _same_settings(out, cfg):   # another run's results
+    # another run's results
+    if left and not ((out / "last.pt").exists() or (out / "prev.pt").exists()) and not _same_settings(out, cfg):
         raise ConfigError(f"{out} holds another run's results ({', '.join(left)}) but no checkpoint to continue from; "
                           "choose another out_dir, or move those files away first")
     try:
         out.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=out, prefix=".write_test"): pass   # a name of its own: sweeps share folders
+        # a name of its own: sweeps share folders
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".write_test"): pass
     except OSError as e: raise ConfigError(f"cannot write to out_dir {out}: {e.strerror or e}") from None
     return out
 
@@ -143,7 +152,8 @@ def _same_settings(out: Path, cfg) -> bool:
 
 # %% ../nbs/04b_runs.ipynb #run00004
 def code_version() -> str:
-    "The commit of the code that runs: `$AUTOMIX_COMMIT` where a launcher set it (a copy sent to another machine, whose git metadata may be stale), else git's (`-dirty` with uncommitted changes), else 'unknown'."
+    """The commit of the code that runs: `$AUTOMIX_COMMIT` where a launcher set it (a copy sent to another machine,
+    whose git metadata may be stale), else git's (`-dirty` with uncommitted changes), else 'unknown'."""
     import subprocess
     if os.environ.get("AUTOMIX_COMMIT"): return os.environ["AUTOMIX_COMMIT"]
     try: v = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=12"], cwd=Path(__file__).parent,
@@ -152,7 +162,8 @@ def code_version() -> str:
     return v or "unknown"
 
 def _cpu_model(cpuinfo="/proc/cpuinfo") -> tuple[str, str]:
-    "The CPU's model name and its family/model/stepping, as the OS reports them (Linux's /proc/cpuinfo), else what `platform` knows."
+    """The CPU's model name and its family/model/stepping, as the OS reports them (Linux's /proc/cpuinfo), else what
+    `platform` knows."""
     import platform
     try: info = dict(l.split(":", 1) for l in Path(cpuinfo).read_text().split("\n\n")[0].splitlines() if ":" in l)
     except OSError: info = {}
@@ -162,7 +173,8 @@ def _cpu_model(cpuinfo="/proc/cpuinfo") -> tuple[str, str]:
     return name, ident
 
 def float_path(device=None) -> dict:
-    "What decides a run's float path: the GPU's name and compute capability, or the CPU (model name, family/model/stepping), torch's kernel capability and the thread count; and torch's version."
+    """What decides a run's float path: the GPU's name and compute capability, or the CPU (model name,
+    family/model/stepping), torch's kernel capability and the thread count; and torch's version."""
     device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
     if device.type == "cuda":
         major, minor = torch.cuda.get_device_capability(device)
@@ -185,7 +197,8 @@ class RunLocked(ConfigError):
     "Another live process is writing this run folder."
 
 def lock_run(out: Path) -> Path:
-    "Take `out/.lock` (holding our pid); a lock left by a process that no longer exists, or whose pid a younger process now has, is taken over."
+    """Take `out/.lock` (holding our pid); a lock left by a process that no longer exists, or whose pid a younger
+    process now has, is taken over."""
     lock = Path(out) / ".lock"
     for _ in range(3):
         try:
@@ -199,12 +212,16 @@ def lock_run(out: Path) -> Path:
             try: written = lock.stat().st_mtime
             except OSError: continue                    # released meanwhile: try again
             started = _started(pid) if pid else None
-            if pid and pid != os.getpid() and _alive(pid) and (started is None or started <= written + 2):   # younger than the lock: not its writer
+            # younger than the lock: not its writer
+            if pid and pid != os.getpid() and _alive(pid) and (started is None or started <= written + 2):
                 cmd = _cmdline(pid)
-                if cmd and "python" not in cmd and "automix" not in cmd and "torchrun" not in cmd:   # the pid was reused by another program
-                    raise RunLocked(f"the lock is probably stale: {lock} names process {pid}, which is `{cmd[:60]}`, not a trainer; "
+                # the pid was reused by another program
+                if cmd and "python" not in cmd and "automix" not in cmd and "torchrun" not in cmd:
+                    raise RunLocked(f"the lock is probably stale: {lock} names process {pid}, which is `{cmd[:60]}`, "
+                                    "not a trainer; "
                                     "if no run writes this folder, delete the lock file")
-                raise RunLocked(f"{out} is being written by process {pid} (lock file {lock}); wait for it to finish or choose another out_dir")
+                raise RunLocked(f"{out} is being written by process {pid} (lock file {lock}); wait for it to finish "
+                                "or choose another out_dir")
             lock.unlink(missing_ok=True)                # stale: its process is gone
     raise RunLocked(f"could not take the lock {lock}")
 
@@ -216,7 +233,8 @@ def _cmdline(pid: int):
 def _started(pid: int):
     "When process `pid` started (seconds since the epoch), where the system tells it (Linux), else None."
     try:
-        ticks = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])    # field 22: start, in clock ticks after boot
+        # field 22: start, in clock ticks after boot
+        ticks = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
         boot = next(int(l.split()[1]) for l in Path("/proc/stat").read_text().splitlines() if l.startswith("btime"))
         return boot + ticks / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError, StopIteration): return None
@@ -232,7 +250,8 @@ def _alive(pid: int) -> bool:
 RUN_FILES = {"config": "config.json", "summary": "summary.json", "metrics": "metrics.csv"}
 
 def read_run(d, *parts: str):
-    "The files of run folder `d` asked for by name — `config`, `summary` (dicts), `metrics` (a DataFrame): one value for one name, else a tuple."
+    """The files of run folder `d` asked for by name — `config`, `summary` (dicts), `metrics` (a DataFrame): one value
+    for one name, else a tuple."""
     d, out = Path(d), []
     for p in parts:
         if p not in RUN_FILES: raise ValueError(f"a run folder holds {', '.join(RUN_FILES)}; got {p!r}")
@@ -250,7 +269,8 @@ def config_hash(cfg: dict, leave_out=()) -> str:
 
 # %% ../nbs/04b_runs.ipynb #exp00001
 def export_model(net: nn.Module, backbone: str, num_classes: int, path, **meta) -> Path:
-    "Write `net` as safetensors in its library's key layout (`tv:`/`timm:` backbones: the plain model's), atomically, with what `load_exported` needs."
+    """Write `net` as safetensors in its library's key layout (`tv:`/`timm:` backbones: the plain model's), atomically,
+    with what `load_exported` needs."""
     from safetensors.torch import save_file
     from automix.models import HookedNet
     plain = net.net if isinstance(net, HookedNet) else net
@@ -259,7 +279,8 @@ def export_model(net: nn.Module, backbone: str, num_classes: int, path, **meta) 
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
     save_file(state, str(tmp), metadata={k: str(v) for k, v in dict(library=lib, arch=arch, num_classes=num_classes, **meta).items()})
-    os.chmod(tmp, 0o644)                               # the mode of every other file of the run, not safetensors' private 0600
+    # the mode of every other file of the run, not safetensors' private 0600
+    os.chmod(tmp, 0o644)
     os.replace(tmp, path)
     return path
 
@@ -273,24 +294,30 @@ def load_exported(path) -> nn.Module:
     path = Path(path)
     if path.is_dir():
         if not (path / "model.safetensors").is_file():
-            raise FileNotFoundError(f"{path} holds no model.safetensors: the trainer writes it when a run finishes ({'unfinished: no summary.json' if not (path / 'summary.json').exists() else 'it was removed'})")
+            raise FileNotFoundError(f"{path} holds no model.safetensors: the trainer writes it when a run finishes "
+                                    f"({'unfinished: no summary.json' if not (path / 'summary.json').exists() else 'it was removed'})")
         path = path / "model.safetensors"
-    if not path.is_file(): raise FileNotFoundError(f"{path} does not exist (give a run folder or its model.safetensors)")
+    if not path.is_file(): raise FileNotFoundError(f"{path} does not exist (give a run folder or its "
+                                                   "model.safetensors)")
     try:
         with safe_open(str(path), "pt") as f: meta = f.metadata() or {}
     except Exception as e: raise RuntimeError(f"{path} is not a readable safetensors file: {e}") from None
-    if "library" not in meta: raise ValueError(f"{path} was not written by automix's export_model (its metadata names no library)")
+    if "library" not in meta: raise ValueError(f"{path} was not written by automix's export_model (its metadata names "
+                                               "no library)")
     n, arch = int(meta["num_classes"]), meta["arch"]
     if meta["library"] == "tv": net = getattr(torchvision.models, arch)(num_classes=n)
     elif meta["library"] == "timm":
         net = optional("timm", "timm", f"the backbone timm:{arch}").create_model(arch, pretrained=False, num_classes=n, **json.loads(meta.get("build", "{}")))
     else: net = create_model(arch, n)
     net.load_state_dict(load_file(str(path)), strict=True)
-    if "classes" in meta: net.classes = json.loads(meta["classes"])                       # names of the outputs, in order
+    # names of the outputs, in order
+    if "classes" in meta: net.classes = json.loads(meta["classes"])
     got = {k: json.loads(meta[k]) for k in ("mean", "std", "resize", "interpolation", "size") if k in meta}
-    norm = [T.Normalize(got["mean"], got["std"])] if got.get("mean") is not None else []   # None: the run normalised nothing
+    # None: the run normalised nothing
+    norm = [T.Normalize(got["mean"], got["std"])] if got.get("mean") is not None else []
     if norm: net.normalize = norm[0]                                                  # for images in [0, 1]
-    if "resize" in got:                         # an export that recorded its pipeline (older ones: the spec's mean only)
+    # an export that recorded its pipeline (older ones: the spec's mean only)
+    if "resize" in got:
         sized = [T.Resize(got["resize"], interpolation=T.InterpolationMode(got.get("interpolation") or "bilinear"))] if got["resize"] else []
         sized += [T.CenterCrop(got["size"])] if got.get("size") else []
         net.preprocess = T.Compose([T.RGB()] + sized + [T.ToImage(), T.ToDtype(torch.float32, scale=True)] + norm)
@@ -298,10 +325,12 @@ def load_exported(path) -> nn.Module:
 
 # %% ../nbs/04b_runs.ipynb #tb000001
 class TensorBoardLog:
-    "TensorBoard events for a run (`log='tensorboard'`): an epoch's metrics, learning rates, the EMA coefficient, and figures of mixed samples."
+    """TensorBoard events for a run (`log='tensorboard'`): an epoch's metrics, learning rates, the EMA coefficient, and
+    figures of mixed samples."""
     def __init__(self, out, images_every: int = 10):
         try: from torch.utils.tensorboard import SummaryWriter
-        except ImportError: raise ConfigError("log='tensorboard' needs the tensorboard package: pip install 'automix[tensorboard]'") from None
+        except ImportError: raise ConfigError("log='tensorboard' needs the tensorboard package: pip install "
+                                              "'automix[tensorboard]'") from None
         self.writer, self.images_every = SummaryWriter(str(Path(out) / "tensorboard")), images_every
 
     def epoch(self, row: dict, opt, method, test_ds=None, device="cpu"):

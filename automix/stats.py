@@ -33,20 +33,24 @@ def holm(pvalues) -> np.ndarray:
     return out
 
 def paired_test(a, b, conf: float = 0.95):
-    "Mean of `a − b` (paired), its two-sided t-interval at `conf`, and the t-test's p-value (NaN for fewer than 2 pairs or no spread)."
+    """Mean of `a − b` (paired), its two-sided t-interval at `conf`, and the t-test's p-value (NaN for fewer than 2
+    pairs or no spread)."""
     from scipy import stats
     d = np.asarray(a, float) - np.asarray(b, float)
     if len(d) < 2: return (float(d.mean()) if len(d) else float("nan")), float("nan"), float("nan"), float("nan")
     se = d.std(ddof=1) / math.sqrt(len(d))
-    if se == 0: return float(d.mean()), float(d.mean()), float(d.mean()), float("nan")   # no spread: no test (not "p = 0")
+    # no spread: no test (not "p = 0")
+    if se == 0: return float(d.mean()), float(d.mean()), float(d.mean()), float("nan")
     h = stats.t.ppf((1 + conf) / 2, len(d) - 1) * se
     return float(d.mean()), float(d.mean() - h), float(d.mean() + h), float(2 * stats.t.sf(abs(d.mean() / se), len(d) - 1))
 
 def family_pairs(runs: pd.DataFrame, baselines, columns):
-    "(arm, baseline, column, arm's values, baseline's values) for every arm against every baseline in every column, paired by seed; each pair of arms once. Refuses runs of two hardware classes or commits."
+    """(arm, baseline, column, arm's values, baseline's values) for every arm against every baseline in every column,
+    paired by seed; each pair of arms once. Refuses runs of two hardware classes or commits."""
     for k in ("hardware", "commit"):
         if runs[k].nunique() > 1:
-            raise ValueError(f"these runs come from {runs[k].nunique()} {k} classes ({', '.join(sorted(map(str, runs[k].unique())))}): "
+            raise ValueError(f"these runs come from {runs[k].nunique()} {k} classes "
+                             f"({', '.join(sorted(map(str, runs[k].unique())))}): "
                              "a seed on one is no pair for the same seed on another; compare within one class")
     pairs, seen = [], set()
     for base in baselines:
@@ -70,17 +74,20 @@ def _corrected(rows: list[dict], alpha: float) -> pd.DataFrame:
     return t
 
 def compare_family(runs: pd.DataFrame, baselines, columns, alpha: float = 0.05) -> pd.DataFrame:
-    "Every arm against every baseline in every column, paired by seed; Holm-adjusted p and Bonferroni-simultaneous intervals over the whole family. `runs`: arm, seed, hardware, commit and the columns."
+    """Every arm against every baseline in every column, paired by seed; Holm-adjusted p and Bonferroni-simultaneous
+    intervals over the whole family. `runs`: arm, seed, hardware, commit and the columns."""
     pairs = family_pairs(runs, baselines, columns)
     if not pairs: return pd.DataFrame(columns=_FAMILY_COLS)
     tests = [(arm, base, col, x, y, paired_test(x, y)) for arm, base, col, x, y in pairs]
-    m = max(sum(np.isfinite(r[3]) for *_, r in tests), 1)                # the family: the comparisons that can be tested
+    # the family: the comparisons that can be tested
+    m = max(sum(np.isfinite(r[3]) for *_, r in tests), 1)
     return _corrected([dict(arm=arm, baseline=base, column=col, pairs=len(x), **dict(zip(("diff", "lo95", "hi95", "p"), r)),
                             **dict(zip(("lo_simult", "hi_simult"), paired_test(x, y, conf=1 - alpha / m)[1:3])))
                        for arm, base, col, x, y, r in tests], alpha)
 
 def flattened(curves: pd.DataFrame, col: str, n: int = 10) -> pd.DataFrame:
-    "Per arm: the mean over seeds of (mean of the last `n` evaluations of `col` − mean of the `n` before them), with its t-interval."
+    """Per arm: the mean over seeds of (mean of the last `n` evaluations of `col` − mean of the `n` before them), with
+    its t-interval."""
     rows = []
     for arm, g in curves.dropna(subset=[col]).groupby("arm", sort=False):
         per_seed = g.groupby("seed")[col].apply(lambda s: s.iloc[-n:].mean() - s.iloc[-2 * n:-n].mean())
@@ -90,30 +97,37 @@ def flattened(curves: pd.DataFrame, col: str, n: int = 10) -> pd.DataFrame:
 
 # %% ../nbs/09a_stats.ipynb #clse0001
 def cluster_se(values, groups, boot: int = 4000, seed: int = 0) -> float:
-    "Standard error of the mean of `values` when items sharing a group are not independent: a bootstrap that resamples whole groups."
+    """Standard error of the mean of `values` when items sharing a group are not independent: a bootstrap that resamples
+    whole groups."""
     v = np.asarray(values, float)
     _, g = np.unique(np.asarray(groups), return_inverse=True)
     sums, sizes = np.bincount(g, weights=v), np.bincount(g).astype(float)
-    draw = np.random.default_rng(seed).multinomial(len(sums), np.full(len(sums), 1 / len(sums)), size=boot)   # how often each group is drawn
+    # how often each group is drawn
+    draw = np.random.default_rng(seed).multinomial(len(sums), np.full(len(sums), 1 / len(sums)), size=boot)
     return float(np.std(draw @ sums / (draw @ sizes), ddof=1))
 
 # %% ../nbs/09a_stats.ipynb #fe965e31
 def compare_family_glyphs(runs: pd.DataFrame, groups, baselines, columns, alpha: float = 0.05, boot: int = 4000) -> pd.DataFrame:
-    "`compare_family` on test top-1 with the test set's sampling counted: each column of `runs` holds a 0/1 array per run (one entry per test image, grouped by `groups`). A paired difference's variance is the seed term plus the glyph term (`glyph_variance`), on the seeds' n − 1 degrees of freedom."
+    """`compare_family` on test top-1 with the test set's sampling counted: each column of `runs` holds a 0/1 array per
+    run (one entry per test image, grouped by `groups`). A paired difference's variance is the seed term plus the
+    glyph term (`glyph_variance`), on the seeds' n − 1 degrees of freedom."""
     from scipy import stats
     if not family_pairs(runs, baselines, columns): return pd.DataFrame(columns=_FAMILY_COLS + ["se_seed", "se_glyph", "df"])
     rows = []
     for arm, base, col, x, y in family_pairs(runs, baselines, columns):
         r = dict(arm=arm, baseline=base, column=col, pairs=len(x), diff=np.nan, se_seed=np.nan, se_glyph=np.nan, df=np.nan)
         rows.append(r)
-        if len(x) == 0: continue                                                        # no seed in common: nothing to compare
+        # no seed in common: nothing to compare
+        if len(x) == 0: continue
         D = 100 * (np.stack(x).astype(float) - np.stack(y).astype(float))              # seeds × images, in points
         r["diff"] = float(D.mean())
         if len(D) < 2: continue
         var_seed = D.mean(1).var(ddof=1) / len(D)
         r.update(se_seed=math.sqrt(var_seed), se_glyph=math.sqrt(glyph_variance(D, groups, boot)))
-        if var_seed + r["se_glyph"] ** 2 > 0: r["df"] = len(D) - 1                     # conservative: the seeds' degrees of freedom
-    m = max(sum(np.isfinite(r["df"]) for r in rows), 1)                                  # the family: the comparisons that can be tested
+        # conservative: the seeds' degrees of freedom
+        if var_seed + r["se_glyph"] ** 2 > 0: r["df"] = len(D) - 1
+    # the family: the comparisons that can be tested
+    m = max(sum(np.isfinite(r["df"]) for r in rows), 1)
     for r in rows:
         r.update(lo95=np.nan, hi95=np.nan, lo_simult=np.nan, hi_simult=np.nan, p=np.nan)
         if not np.isfinite(r["df"]): continue
@@ -124,18 +138,24 @@ def compare_family_glyphs(runs: pd.DataFrame, groups, baselines, columns, alpha:
     return _corrected(rows, alpha)[_FAMILY_COLS + ["se_seed", "se_glyph", "df"]]
 
 def glyph_variance(D, groups, boot: int = 4000) -> float:
-    "The test set's share of the variance of `D.mean()` (`D`: seeds × images): the glyph bootstrap's variance of the seed-mean, less the seed × image noise that the seed term already counts."
+    """The test set's share of the variance of `D.mean()` (`D`: seeds × images): the glyph bootstrap's variance of the
+    seed-mean, less the seed × image noise that the seed term already counts."""
     n = len(D)
-    pooled = cluster_se(D.mean(0), groups, boot) ** 2                                   # glyph effect + (seed × image noise) / n
-    per_seed = np.mean([cluster_se(d, groups, boot) ** 2 for d in D])                   # glyph effect + seed × image noise
+    # glyph effect + (seed × image noise) / n
+    pooled = cluster_se(D.mean(0), groups, boot) ** 2
+    # glyph effect + seed × image noise
+    per_seed = np.mean([cluster_se(d, groups, boot) ** 2 for d in D])
     noise = max(per_seed - pooled, 0) / (n - 1)                                         # (seed × image noise) / n
     return max(pooled - noise, 0.0)
 
 # %% ../nbs/09a_stats.ipynb #e4d359d2
 def compare_family_bins(label: pd.DataFrame, baselines, column: str, alpha: float = 0.05) -> pd.DataFrame:
-    "`compare_family` for a measure taken per λ bin (`label`: arm, seed, lam_bin, hardware, commit and `column`): each pair of arms on the bins both cover at every seed they share, equally weighted. Adds `bins` (how many) and each side's mean over them."
+    """`compare_family` for a measure taken per λ bin (`label`: arm, seed, lam_bin, hardware, commit and `column`): each
+    pair of arms on the bins both cover at every seed they share, equally weighted. Adds `bins` (how many) and each
+    side's mean over them."""
     arms = label.drop_duplicates(["arm", "seed"])[["arm", "seed", "hardware", "commit"]].assign(_none=0.0)
-    pairs = family_pairs(arms, baselines, ["_none"])                                  # the pairs, and the one-hardware check
+    # the pairs, and the one-hardware check
+    pairs = family_pairs(arms, baselines, ["_none"])
     if not pairs: return pd.DataFrame(columns=_FAMILY_COLS + ["bins", "arm_mean", "baseline_mean"])
     def covered(g, seeds): return set.intersection(*(set(g.lam_bin[g.seed == s]) for s in seeds)) if seeds else set()
     tests = []
@@ -146,7 +166,8 @@ def compare_family_bins(label: pd.DataFrame, baselines, column: str, alpha: floa
         on = lambda g: g[g.lam_bin.isin(bins)].groupby("seed")[column].mean().reindex(seeds).to_numpy(float)
         x, y = (on(a), on(b)) if bins else (np.array([]), np.array([]))
         tests.append((arm, base, len(bins), x, y, paired_test(x, y)))
-    m = max(sum(np.isfinite(r[3]) for *_, r in tests), 1)                          # the family: the comparisons that can be tested
+    # the family: the comparisons that can be tested
+    m = max(sum(np.isfinite(r[3]) for *_, r in tests), 1)
     return _corrected([dict(arm=arm, baseline=base, column=column, pairs=len(x), **dict(zip(("diff", "lo95", "hi95", "p"), r)),
                             **dict(zip(("lo_simult", "hi_simult"), paired_test(x, y, conf=1 - alpha / m)[1:3])),
                             bins=nb, arm_mean=float(x.mean()) if len(x) else np.nan, baseline_mean=float(y.mean()) if len(y) else np.nan)

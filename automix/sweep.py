@@ -14,17 +14,20 @@ __all__ = ['run_key', 'run_folder', 'is_done', 'run_sweep', 'sweep_table', 'main
 
 # %% ../nbs/09_sweep.ipynb #0d1665e9
 def run_key(cfg) -> str:
-    "A short hash of everything that defines what a run computes (not where it is written or how it reports; `run_settings`)."
+    """A short hash of everything that defines what a run computes (not where it is written or how it reports;
+    `run_settings`)."""
     from automix.config import run_settings
     from automix.runs import config_hash
     return config_hash(run_settings(cfg))
 
 def run_folder(out_root, cfg) -> Path:
-    "Where the run `cfg` of a sweep lives: `<dataset>_<method>_s<seed>_<settings hash>`, so other settings get other folders."
+    """Where the run `cfg` of a sweep lives: `<dataset>_<method>_s<seed>_<settings hash>`, so other settings get other
+    folders."""
     return Path(out_root) / f"{cfg.dataset}_{cfg.method}_s{cfg.seed}_{run_key(cfg)}"
 
 def is_done(d, cfg) -> bool:
-    "Whether `d` holds a finished run of exactly `cfg`: its config is `cfg`'s and its summary covers all of `cfg.epochs`."
+    """Whether `d` holds a finished run of exactly `cfg`: its config is `cfg`'s and its summary covers all of
+    `cfg.epochs`."""
     from automix.config import run_settings
     from automix.runs import read_run
     if not (Path(d) / "summary.json").is_file(): return False         # unfinished: no need to read it
@@ -34,7 +37,8 @@ def is_done(d, cfg) -> bool:
 
 def run_sweep(methods, seeds, out_root="runs/sweep", dataset: str = "digits_clutter", log=print, train_missing: bool = True,
               **train_kw) -> list[Path]:
-    "Train every `(method, seed)` not finished yet under `out_root` (seed by seed; `train_missing=False`: only collect); returns the finished run folders."
+    """Train every `(method, seed)` not finished yet under `out_root` (seed by seed; `train_missing=False`: only
+    collect); returns the finished run folders."""
     from automix.trainer import train
     from automix.config import resolve_config
     from automix.runs import RunLocked
@@ -56,7 +60,8 @@ def run_sweep(methods, seeds, out_root="runs/sweep", dataset: str = "digits_clut
 
 # %% ../nbs/09_sweep.ipynb #d26ad4a5
 def sweep_table(run_dirs, metric: str = "final_top1", baseline: str = "vanilla") -> pd.DataFrame:
-    "Per method: runs, mean ± std of `metric`, paired difference to `baseline` with 95% CI, seconds per epoch and its ratio."
+    """Per method: runs, mean ± std of `metric`, paired difference to `baseline` with 95% CI, seconds per epoch and its
+    ratio."""
     from automix.runs import read_run
     rows = []
     for d in map(Path, run_dirs):

@@ -33,11 +33,14 @@ def choices() -> dict:
 def _parser() -> argparse.ArgumentParser:
     from automix.models import MODELS
     ap = argparse.ArgumentParser(prog="automix-train",
-                                 description="Train a classifier with AutoMix or another mixup method. Options left out take the "
-                                             "dataset's preset (the paper's protocol); values are checked before training.",
+                                 description="Train a classifier with AutoMix or another mixup method. Options left "
+                                             "out take the "
+                                             "dataset's preset (the paper's protocol); values are checked before "
+                                             "training.",
                                  epilog=f"backbones: {', '.join(sorted(MODELS))}, timm:<name>, tv:<name>")
     ch = choices()
-    ap.add_argument("--config", metavar="CONFIG_JSON", help="start from a run's config.json (options given here override it)")
+    ap.add_argument("--config", metavar="CONFIG_JSON", help="start from a run's config.json (options given here "
+                                                            "override it)")
     for f in dataclasses.fields(TrainConfig):
         names = [f"--{f.name}"] + ([f"--{f.name.replace('_', '-')}"] if "_" in f.name else []) + (["--sgd_momentum"] if f.name == "momentum" else [])
         kind = str(f.type).replace(" | None", "")
@@ -48,19 +51,23 @@ def _parser() -> argparse.ArgumentParser:
     return ap
 
 def parse_args(argv=None) -> dict:
-    "Parse `--field value` for every `TrainConfig` field (`--config run/config.json` first); values are validated by `resolve_config`."
+    """Parse `--field value` for every `TrainConfig` field (`--config run/config.json` first); values are validated by
+    `resolve_config`."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if "--momentum" in argv:
-        warnings.warn("--momentum is the SGD momentum here; OpenMixup configs use `momentum` for the EMA of the momentum encoder, "
+        warnings.warn("--momentum is the SGD momentum here; OpenMixup configs use `momentum` for the EMA of the "
+                      "momentum encoder, "
                       "which is --momentum_start/--momentum_end. Say --sgd_momentum to silence this.", stacklevel=2)
     a = vars(_parser().parse_args(argv))
     kw, path = {}, a.pop("config")
     if path:
         path = Path(path)
         try: saved = json.loads(path.read_text())
-        except (OSError, json.JSONDecodeError) as e: raise SystemExit(f"automix-train: error: cannot read --config {path}: {e}")
+        except (OSError, json.JSONDecodeError) as e: raise SystemExit("automix-train: error: cannot read --config "
+                                                                      f"{path}: {e}")
         fields = {f.name for f in dataclasses.fields(TrainConfig)}
-        if a.get("resume") is not None and str(a["resume"]).lower() not in ("false", "0"):                 # resume that very run: its folder, all its settings
+        # resume that very run: its folder, all its settings
+        if a.get("resume") is not None and str(a["resume"]).lower() not in ("false", "0"):
             kw = {k: v for k, v in saved.items() if k in fields and k != "resume"}
             kw["out_dir"] = a.pop("out_dir") or str(path.parent)
         else:                                                            # a new run: keep what its user set, re-read the presets
@@ -70,7 +77,8 @@ def parse_args(argv=None) -> dict:
     return kw
 
 def preset_fields(saved: dict) -> set:
-    "For a config.json written before runs recorded `from_preset`: the preset-able fields whose value is what the run's own preset gives."
+    """For a config.json written before runs recorded `from_preset`: the preset-able fields whose value is what the
+    run's own preset gives."""
     from automix.config import resolve_config
     try: base = dataclasses.asdict(resolve_config(dataset=saved["dataset"], method=saved["method"]))
     except Exception: return set()

@@ -9,25 +9,30 @@ from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn as nn, torch.nn.functional as F
 from torch.utils.data import DataLoader, Subset, RandomSampler
-from tqdm import tqdm as plain_tqdm         # tqdm.auto only where a bar is drawn (its import warns in a kernel without widgets)
+# tqdm.auto only where a bar is drawn (its import warns in a kernel without widgets)
+from tqdm import tqdm as plain_tqdm
 from .mixers import get_mixer, share_title, MIXERS
-from .core import Method, WeightEMA, warn_short_ema, evaluating, as_image, show_images   # the method interface (00_core)
+# the method interface (00_core)
+from .core import Method, WeightEMA, warn_short_ema, evaluating, as_image, show_images
 from .mixing import mixup_loss, mixed_loss, MixOutput
 from .data import get_dataset, get_spec, check_files, verify_images, check_image_files, DatasetNotFoundError, DATASETS, input_pipeline, SeededSampler, SeededItems, auto_workers, named_errors, RANK_STRIDE
 from .models import create_model, check_backbone, MODELS, known_backbone
-from .config import PIPELINES, TrainConfig, ConfigError, pick_device, resolve_config, check_same_run   # notebook 04a
+# notebook 04a
+from .config import PIPELINES, TrainConfig, ConfigError, pick_device, resolve_config, check_same_run
 from .runs import (save_checkpoint, resume_checkpoint, load_state, plot_learning_curve, save_sample_figure, summarize,
                           prepare_run, code_version, hardware, float_path, lock_run, export_model, TensorBoardLog, LAST_EPOCHS)   # notebook 04b
 from .distributed import DistEnv
+from .loaders import make_loaders, _subset, check_splits   # notebook 05a
 
 # %% auto #0
 __all__ = ['EPOCH_STRIDE', 'Supervised', 'build_method', 'cosine_lr', 'make_optimizer', 'evaluate', 'seed_everything',
-           'show_progress', 'compile_networks', 'amp_tools', 'make_loaders', 'check_splits', 'Run', 'setup_run',
-           'train_epoch', 'record_epoch', 'finish_run', 'train']
+           'show_progress', 'compile_networks', 'amp_tools', 'Run', 'setup_run', 'train_epoch', 'record_epoch',
+           'finish_run', 'train']
 
 # %% ../nbs/05_trainer.ipynb #63297e2f
 class Supervised(Method):
-    "A classifier trained on clean batches (`mixer=None`) or on batches mixed by a hand-crafted mixer; `ema=(start, end)` also keeps a `WeightEMA`."
+    """A classifier trained on clean batches (`mixer=None`) or on batches mixed by a hand-crafted mixer; `ema=(start,
+    end)` also keeps a `WeightEMA`."""
     roles = dict(online="", ema="_ema")
     def __init__(self, model: nn.Module, mixer=None, label_smoothing: float = 0.0, ema: tuple[float, float] | None = None, loss: str = "ce"):
         super().__init__()
@@ -57,12 +62,14 @@ class Supervised(Method):
         if self.mixer is None: return None
         out = self.mixer(x[:n], y[:n], model=self.model)
         lams = torch.as_tensor(out.lam).expand(len(out.x))
-        title = lambda j: share_title(out.weights[j], 2) if out.weights is not None else f"λ={float(lams[j]):.2f}"   # many sources: Co-Mixup
+        # many sources: Co-Mixup
+        title = lambda j: share_title(out.weights[j], 2) if out.weights is not None else f"λ={float(lams[j]):.2f}"
         return show_images([[(as_image(img), title(j)) for j, img in enumerate(out.x)]], size=(1.2, 1.5))
 
 # %% ../nbs/05_trainer.ipynb #b1777051
 def build_method(cfg: TrainConfig, model: nn.Module) -> Method:
-    "The `Method` for `cfg.method`: vanilla, AutoMix, or a hand-crafted mixer; with `cfg.ema`, vanilla and the mixers keep a weight EMA."
+    """The `Method` for `cfg.method`: vanilla, AutoMix, or a hand-crafted mixer; with `cfg.ema`, vanilla and the mixers
+    keep a weight EMA."""
     ema = (cfg.momentum_start, cfg.momentum_end) if cfg.ema else None          # on the momentum encoder's schedule
     if cfg.method == "vanilla": return Supervised(model, None, cfg.label_smoothing, ema, cfg.loss)
     if cfg.method in PIPELINES:
@@ -129,7 +136,8 @@ def show_progress(asked: bool, rank: int = 0, stream=None) -> bool:
 
 # %% ../nbs/05_trainer.ipynb #9b6a3f04
 def compile_networks(method: Method):
-    "`torch.compile` every network the method trains or evaluates, in place (parameter names, hence checkpoints, unchanged)."
+    """`torch.compile` every network the method trains or evaluates, in place (parameter names, hence checkpoints,
+    unchanged)."""
     for net in method.networks(): net.compile()
     return method
 
@@ -140,80 +148,6 @@ def amp_tools(amp: str, device: torch.device):
     dtype = torch.bfloat16 if amp == "bf16" else torch.float16
     scaler = torch.amp.GradScaler("cuda") if amp == "fp16" and device.type == "cuda" else None
     return (lambda: torch.autocast(device.type, dtype=dtype)), scaler
-
-# %% ../nbs/05_trainer.ipynb #b6a4290b
-def make_loaders(cfg, train_ds, test_ds, device, dist=None):
-    """The training and test loaders, built once: `set_epoch(seed)` before each epoch fixes its order and augmentations.
-    Without worker processes the order comes from a generator reseeded each epoch (the main process draws the
-    augmentations from the seeded global generator); with workers, they persist and every sample carries its own seed
-    (`SeededSampler`), so a resumed epoch draws what the uninterrupted one drew."""
-    if cfg.device_data:                      # the whole dataset on the device, augmented there in batches (notebook 03e)
-        if dist is not None and dist.world > 1: raise ConfigError("device_data runs in one process; drop it under torchrun")
-        from automix.device_data import DeviceLoader
-        try:
-            train_dl = DeviceLoader(train_ds, cfg.batch_size, device, train=True, drop_last=len(train_ds) > cfg.batch_size)
-            test_dl = DeviceLoader(test_ds, max(cfg.batch_size, 256), device, train=False)
-        except ValueError as e: raise ConfigError(f"device_data: {e}") from None
-        return train_dl, test_dl, train_dl.set_epoch
-    workers = auto_workers(train_ds, dist.local_world if dist else 1) if cfg.num_workers is None else cfg.num_workers
-    kw = dict(num_workers=workers, pin_memory=device.type == "cuda", persistent_workers=workers > 0)
-    world, rank = (dist.world, dist.rank) if dist else (1, 0)
-    if world == 1:
-        g = torch.Generator()
-        base = RandomSampler(train_ds, generator=g)
-        per_rank = cfg.batch_size
-        drop = len(train_ds) > cfg.batch_size
-        test_part = test_ds
-    else:
-        from torch.utils.data.distributed import DistributedSampler
-        base = DistributedSampler(train_ds, world, rank, shuffle=True, seed=0, drop_last=True)
-        per_rank, drop = cfg.batch_size // world, True
-        test_part = Subset(test_ds, range(rank, len(test_ds), world))
-    if workers == 0: sampler, items, loader_gen = base, train_ds, (g if world == 1 else None)   # a fresh loader per epoch drew these
-    else: sampler, items, loader_gen = SeededSampler(base, rank=rank), SeededItems(train_ds), torch.Generator()  # (its own: no global draw)
-    train_dl = DataLoader(items, per_rank, sampler=sampler, drop_last=drop, generator=loader_gen, **kw)
-    test_dl = DataLoader(test_part, max(per_rank, 256), shuffle=False, **kw)
-    def set_epoch(seed: int):
-        if workers: sampler.set_epoch(seed)
-        elif world > 1: base.set_epoch(seed)
-        else: g.manual_seed(seed)
-    return train_dl, test_dl, set_epoch
-
-def _subset(ds, n, seed: int = 0):
-    "A seeded subset of `n` items stratified by class: each class in proportion, and every class once where `n` allows."
-    if n is None or n >= len(ds): return ds
-    y = np.asarray(ds.targets)
-    g = np.random.default_rng(seed)
-    classes, counts = np.unique(y, return_counts=True)
-    quota = np.floor(n * counts / counts.sum()).astype(int)
-    for i in np.argsort(-(n * counts / counts.sum() - quota), kind="stable")[: n - quota.sum()]: quota[i] += 1   # largest remainders
-    while n >= len(classes) and (quota == 0).any():
-        quota[np.argmax(quota)] -= 1
-        quota[np.argmin(quota)] += 1
-    idx = np.sort(np.concatenate([g.choice(np.flatnonzero(y == c), q, replace=False) for c, q in zip(classes, quota)]))
-    sub = Subset(ds, idx.tolist())
-    sub.classes, sub.num_classes, sub.targets = ds.classes, ds.num_classes, ds.targets[idx]
-    return sub
-
-def check_splits(cfg, train_ds, test_ds):
-    "Both splits hold images, the training split at least one batch, a `test_size` subset at least two classes, `folder`/`csv` the same classes in both; every file is a non-empty image (its header), and with `verify_images` every image decodes."
-    spec = get_spec(cfg.dataset)
-    for name, ds in (("training", train_ds), ("test", test_ds)):
-        if len(ds) == 0: raise DatasetNotFoundError(f"{cfg.dataset}: the {name} split under {cfg.data_root} is empty; expected layout: {spec.layout}")
-    if cfg.batch_size > len(train_ds):
-        raise ConfigError(f"batch_size {cfg.batch_size} is larger than the training set ({len(train_ds)} images): every epoch would be "
-                          f"one smaller batch; choose batch_size ≤ {len(train_ds)}")
-    te = set(np.asarray(test_ds.targets).tolist())
-    if cfg.test_size is not None and len(te) < 2:
-        raise ConfigError(f"the test subset holds one class only ({len(test_ds)} images): its top-1 says nothing; raise test_size")
-    if cfg.dataset in ("folder", "csv"):
-        tr = set(np.asarray(train_ds.targets).tolist())
-        cls = lambda s: sorted(train_ds.classes[i] for i in s)
-        if tr != te: raise ConfigError(f"train and test hold different classes: only in train {cls(tr - te)}, only in test {cls(te - tr)}")
-    for ds in (train_ds, test_ds): check_image_files(ds)   # cheap: sizes and headers, before the first step
-    if cfg.verify_images:
-        for ds in (train_ds, test_ds): verify_images(ds)
-
 
 # %% ../nbs/05_trainer.ipynb #run1c001
 @dataclass
@@ -238,7 +172,8 @@ class Run:
     tb: object = None
 
 def setup_run(cfg: TrainConfig, dist: DistEnv, device: torch.device, out: Path, from_preset=()) -> Run:
-    "Data, network, method, optimiser and loaders; a resumed run's state from `out/last.pt`; `config.json` (naming the fields `from_preset`)."
+    """Data, network, method, optimiser and loaders; a resumed run's state from `out/last.pt`; `config.json` (naming the
+    fields `from_preset`)."""
     seed_everything(cfg.seed)
     tf = "default" if cfg.augment else get_spec(cfg.dataset).transforms("test")
     train_ds = _subset(get_dataset(cfg.dataset, cfg.data_root, "train", transform=tf), cfg.train_size)
@@ -272,7 +207,8 @@ def setup_run(cfg: TrainConfig, dist: DistEnv, device: torch.device, out: Path, 
         paths = first.get("hardware_history", [first["hardware"]] if "hardware" in first else [])
     else: paths = []
     hw = hardware(device)
-    paths = paths + ([] if hw in paths else [hw])     # every float path that trained this run: more than one, and it is no one class's
+    # every float path that trained this run: more than one, and it is no one class's
+    paths = paths + ([] if hw in paths else [hw])
     if dist.rank == 0: (out / "config.json").write_text(json.dumps({**asdict(cfg), "commit": code_version(), "hardware": hw, "hardware_history": paths,
                                                                    "float_path": float_path(device), "from_preset": sorted(from_preset)}, indent=1))
     tb = TensorBoardLog(out, cfg.log_images_every) if cfg.log == "tensorboard" and dist.rank == 0 else None
@@ -284,28 +220,35 @@ def _kept(run) -> str:
     return f"{run.out/'last.pt'} holds epoch {len(run.history)}, the last with finite metrics" if run.history else "no checkpoint was written yet"
 
 def train_epoch(run: Run, epoch: int) -> dict:
-    "One epoch of steps (learning rate per step), then the test of every network the method names when due: the epoch's row."
+    """One epoch of steps (learning rate per step), then the test of every network the method names when due: the
+    epoch's row."""
     cfg, dist, device, opt = run.cfg, run.dist, run.device, run.opt
     steps_per_epoch = len(run.train_dl)
     run.set_epoch(seed_everything(cfg.seed, epoch + 1))
-    if dist.rank: seed_everything(cfg.seed * RANK_STRIDE + dist.rank, epoch + 1)   # per-rank draws (mixing, augmentation)
+    # per-rank draws (mixing, augmentation)
+    if dist.rank: seed_everything(cfg.seed * RANK_STRIDE + dist.rank, epoch + 1)
     t0, sums, n = time.time(), {}, 0
-    every_step = device.type == "cpu"        # checking or reading a loss costs a host sync on a GPU: there, once per epoch
+    # checking or reading a loss costs a host sync on a GPU: there, once per epoch
+    every_step = device.type == "cpu"
     acc = torch.float32 if device.type == "mps" else torch.float64
     run.method.train()
-    plain = run.train_dl.num_workers == 0    # tqdm.auto opens an iterator of its own on a loader: kept without workers (the
+    # tqdm.auto opens an iterator of its own on a loader: kept without workers (the
+    plain = run.train_dl.num_workers == 0
     show = show_progress(cfg.progress, dist.rank)
     if show: from tqdm.auto import tqdm as bar_type
     else: bar_type = plain_tqdm
-    bar = bar_type(run.train_dl if plain else iter(run.train_dl), total=steps_per_epoch, desc=f"epoch {epoch + 1}/{cfg.epochs}", leave=False, disable=not show)
-    for it, (x, y) in enumerate(named_errors(bar)):     # draws depend on it), not with workers (their prefetch would run twice)
+    bar = bar_type(run.train_dl if plain else iter(run.train_dl), total=steps_per_epoch, desc="epoch "
+            f"{epoch + 1}/{cfg.epochs}", leave=False, disable=not show)
+    # draws depend on it), not with workers (their prefetch would run twice)
+    for it, (x, y) in enumerate(named_errors(bar)):
         for g in opt.param_groups:
             g["lr"] = cosine_lr(epoch, cfg.epochs, g["base_lr"], g["min_lr"], epoch * steps_per_epoch + it, cfg.warmup_epochs * steps_per_epoch)
         x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
         if cfg.channels_last: x = x.contiguous(memory_format=torch.channels_last)
         with run.autocast(): losses = run.step_fn(x, y)
         if every_step and not torch.isfinite(losses["loss"]):
-            raise FloatingPointError(f"non-finite loss at epoch {epoch + 1}, step {it}: { {k: float(v) for k, v in losses.items()} }; {_kept(run)}")
+            raise FloatingPointError(f"non-finite loss at epoch {epoch + 1}, step {it}: "
+                                     f"{ {k: float(v) for k, v in losses.items()} }; {_kept(run)}")
         opt.zero_grad(set_to_none=True)
         if run.scaler is None:
             losses["loss"].backward()
@@ -315,12 +258,14 @@ def train_epoch(run: Run, epoch: int) -> dict:
             run.scaler.step(opt)
             run.scaler.update()
         run.method.after_step()
-        for k, v in losses.items(): sums[k] = sums.get(k, 0.0) + v.detach().to(acc)   # on the device, summed in double (float on MPS)
+        # on the device, summed in double (float on MPS)
+        for k, v in losses.items(): sums[k] = sums.get(k, 0.0) + v.detach().to(acc)
         n += 1
         if show and (every_step or it % 20 == 0): bar.set_postfix(loss=f"{float(sums['loss']) / n:.3f}")
     sums = {k: float(v) for k, v in sums.items()}                           # the epoch's one read of the losses
     if not math.isfinite(sums.get("loss", 0.0)):
-        raise FloatingPointError(f"non-finite loss during epoch {epoch + 1} (checked once per epoch on {device.type}); {_kept(run)}")
+        raise FloatingPointError(f"non-finite loss during epoch {epoch + 1} (checked once per epoch on "
+                                 f"{device.type}); {_kept(run)}")
     sums = dist.mean_dict(sums, device)
     dist.sync_buffers(run.method)
     row = dict(epoch=epoch + 1, lr=opt.param_groups[0]["lr"], **{f"train_{k}": v / n for k, v in sums.items()})
@@ -329,30 +274,36 @@ def train_epoch(run: Run, epoch: int) -> dict:
         row.update({f"test_{k}{tag}": v for k, v in evaluate(net, run.test_dl, device, all_reduce=dist.world > 1).items()})
     row["epoch_time_s"] = time.time() - t0
     bad = [k for k, v in row.items() if isinstance(v, float) and not math.isfinite(v)]
-    if bad: raise FloatingPointError(f"non-finite {', '.join(bad)} after epoch {epoch + 1}; stopped; {_kept(run)}")   # before metrics.csv or a checkpoint
+    # before metrics.csv or a checkpoint
+    if bad: raise FloatingPointError(f"non-finite {', '.join(bad)} after epoch {epoch + 1}; stopped; {_kept(run)}")
     return row
 
 # %% ../nbs/05_trainer.ipynb #run1c003
 def record_epoch(run: Run, row: dict):
-    "Keep the epoch: rank 0 writes `metrics.csv` first (a checkpoint never runs ahead of it), then `last.pt` (and `epoch<N>.pt`)."
+    """Keep the epoch: rank 0 writes `metrics.csv` first (a checkpoint never runs ahead of it), then `last.pt` (and
+    `epoch<N>.pt`)."""
     cfg, method, ds = run.cfg, run.method, run.train_ds
     run.history.append(row)
     if run.dist.rank == 0:
         epoch, meta = row["epoch"], dict(config=asdict(cfg), classes=list(ds.classes), num_classes=ds.num_classes)
         pd.DataFrame(run.history).to_csv(run.out / "metrics.csv", index=False)
         save_checkpoint(run.out / "last.pt", dict(method=method.state_dict(), optimizer=run.opt.state_dict(), epoch=epoch,
-                                                  history=run.history, **meta), keep_previous=True)   # prev.pt: the one before
+                                                  # prev.pt: the one before
+                                                  history=run.history, **meta), keep_previous=True)
         if str(epoch) in str(cfg.keep_epochs).replace(" ", "").split(","):
             save_checkpoint(run.out / f"epoch{epoch}.pt", dict(method=method.state_dict(), epoch=epoch, **meta))
         if run.tb is not None: run.tb.epoch(row, run.opt, method, run.test_ds, run.device)
-        if cfg.progress: print(f"epoch {epoch}: loss {row['train_loss']:.3f}  top-1 {row.get('test_top1', float('nan')):.2f}%  ({row['epoch_time_s']:.1f} s)")
+        if cfg.progress: print(f"epoch {epoch}: loss {row['train_loss']:.3f}  top-1 "
+                               f"{row.get('test_top1', float('nan')):.2f}%  ({row['epoch_time_s']:.1f} s)")
     run.dist.barrier()
 
 def finish_run(run: Run) -> dict:
-    "The learning curve, a figure of mixed samples, `model.safetensors`, and last `summary.json` (a finished run's mark); returns the summary."
+    """The learning curve, a figure of mixed samples, `model.safetensors`, and last `summary.json` (a finished run's
+    mark); returns the summary."""
     cfg, out = run.cfg, run.out
     summary = {**summarize(run.history, run.method.roles), "out_dir": str(out)}
-    summary["top1_network"] = next((r for r, tag in run.method.roles.items() if tag == ""), "")   # which network the untagged keys score
+    # which network the untagged keys score
+    summary["top1_network"] = next((r for r, tag in run.method.roles.items() if tag == ""), "")
     if cfg.dump_rank_state: torch.save(run.method.state_dict(), out / f"rank{run.dist.rank}.pt")
     if run.dist.rank == 0:
         plot_learning_curve(run.history, out / "learning_curve.png")
@@ -363,7 +314,8 @@ def finish_run(run: Run) -> dict:
         export_model(net, cfg.backbone, run.train_ds.num_classes, out / "model.safetensors", method=cfg.method, dataset=cfg.dataset,
                      commit=code_version(), classes=json.dumps(list(run.train_ds.classes)), build=json.dumps(getattr(net, "build", {})),
                      network=summary["top1_network"], **pipeline)
-        tmp = out / ".summary.json.tmp"                 # written last and atomically: a summary means everything else is there
+        # written last and atomically: a summary means everything else is there
+        tmp = out / ".summary.json.tmp"
         tmp.write_text(json.dumps(summary, indent=1))
         tmp.replace(out / "summary.json")
     if run.tb is not None: run.tb.close()
@@ -377,9 +329,11 @@ def train(cfg: TrainConfig | None = None, **overrides) -> dict:
     cfg = resolve_config(raw)
     try: check_backbone(cfg.backbone, get_spec(cfg.dataset).image_size)      # before the run folder exists
     except ValueError as e: raise ConfigError(str(e)) from None
-    from_preset = [k for k, v in asdict(raw).items() if v is None and getattr(cfg, k) is not None]   # recorded: a rerun re-reads them
+    # recorded: a rerun re-reads them
+    from_preset = [k for k, v in asdict(raw).items() if v is None and getattr(cfg, k) is not None]
     dist = DistEnv.from_env()
-    if dist.restarted and cfg.out_dir is not None and Path(cfg.out_dir).is_dir(): cfg.resume = True   # torchrun's restart continues
+    # torchrun's restart continues
+    if dist.restarted and cfg.out_dir is not None and Path(cfg.out_dir).is_dir(): cfg.resume = True
     device = dist.setup(pick_device(cfg.device))
     out = dist.broadcast_path(prepare_run(cfg) if dist.rank == 0 else Path(cfg.out_dir or ""))
     lock = lock_run(out) if dist.rank == 0 else None   # one writer per run folder

@@ -25,12 +25,14 @@ def decoupled_mixup_ce(logits, y, y_b, lam, eta: float = 0.5):
 
 # %% ../nbs/02a_variants.ipynb #sam00001
 class SAMix(AutoMix):
-    "SAMix (Li et al., 2021): AutoMix's pipeline with SAMix's Mix Block, its \"L1+Variance\" mask loss and the η-decoupled generator loss."
+    """SAMix (Li et al., 2021): AutoMix's pipeline with SAMix's Mix Block, its \"L1+Variance\" mask loss and the
+    η-decoupled generator loss."""
     variant = "samix"
     config_fields = tuple(f for f in AutoMix.config_fields if f != "lam_concat")   # its Mix Block reads λ its own way
     def __init__(self,
                  model,                                            # as for `AutoMix`
-                 eta: float = 0.5,                                 # weight of the decoupled term of the generator's loss
+                 # weight of the decoupled term of the generator's loss
+                 eta: float = 0.5,
                  **kw):                                            # `AutoMix`'s parameters
         super().__init__(model, **kw)
         self.eta = eta
@@ -40,7 +42,8 @@ class SAMix(AutoMix):
 
 # %% ../nbs/02a_variants.ipynb #7713f530
 class AdAutoMix(AutoMix):
-    "AdAutoMix (Qin et al., ICLR 2024): AutoMix's pipeline with an adversarial generator that mixes up to `mix_samples` images."
+    """AdAutoMix (Qin et al., ICLR 2024): AutoMix's pipeline with an adversarial generator that mixes up to
+    `mix_samples` images."""
     variant = "adautomix"
     config_fields = tuple(f for f in AutoMix.config_fields if f != "lam_concat") + ("mix_samples", "adv_beta")
     def __init__(self,
@@ -49,10 +52,12 @@ class AdAutoMix(AutoMix):
                  random_samples: bool = False,                     # draw 2…mix_samples images per mix at random
                  adv_beta: float = 0.3,                            # weight of the adversarial term
                  adv_every: int = 2,                               # the adversarial update every N-th step
-                 mixup_ratio: float = 0.5,                         # share of the online encoder's clean loss given to plain K-image Mixup
+                 # share of the online encoder's clean loss given to plain K-image Mixup
+                 mixup_ratio: float = 0.5,
                  **kw):                                            # `AutoMix`'s parameters
         if mix_samples < 2 or not 0 <= adv_beta <= 1 or adv_every < 1:
-            raise ValueError(f"adautomix needs mix_samples ≥ 2, adv_beta in [0, 1], adv_every ≥ 1; got {mix_samples}, {adv_beta}, {adv_every}")
+            raise ValueError(f"adautomix needs mix_samples ≥ 2, adv_beta in [0, 1], adv_every ≥ 1; got {mix_samples}, "
+                             f"{adv_beta}, {adv_every}")
         super().__init__(model, **kw)
         self.mix_samples, self.random_samples, self.adv_beta, self.adv_every, self.mixup_ratio = mix_samples, random_samples, adv_beta, adv_every, mixup_ratio
     def make_mix_block(self, channels, lam_concat, upsample): return AdaMixBlock(channels, lam_concat=True, upsample=upsample)

@@ -21,7 +21,7 @@ from automix.data import make_cub_fixture, get_dataset, get_spec
 from automix.models import create_model
 from automix.automix import AutoMix
 from automix.config import resolve_config
-from automix.trainer import make_loaders
+from automix.loaders import make_loaders
 
 def photo_cub(root, n_images):
     "A CUB fixture whose images are photo crops (JPEG quality 90), not noise."

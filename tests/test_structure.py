@@ -48,18 +48,40 @@ def test_the_check_sees_a_reexport(tmp_path):
     assert test == ["c.py:1 imports f from b, which does not define it"], test
 
 
-def semicolons(path: Path) -> list[int]:
-    "Lines where `;` separates statements (not inside a string or a comment)."
+def joined(source: str) -> list[int]:
+    """Lines where `;` joins two statements (not inside a string or a comment). A trailing `;`, which hides a notebook
+    cell's last value, joins nothing; IPython's `%magic` and `!shell` lines are skipped."""
     import io, tokenize
-    return [t.start[0] for t in tokenize.generate_tokens(io.StringIO(path.read_text()).readline) if t.type == tokenize.OP and t.string == ";"]
+    lines = ["#" if l.lstrip().startswith(("%", "!")) else l for l in source.split("\n")]
+    toks = list(tokenize.generate_tokens(io.StringIO("\n".join(lines)).readline))
+    ends = (tokenize.NEWLINE, tokenize.NL, tokenize.COMMENT, tokenize.ENDMARKER)
+    return [a.start[0] for a, b in zip(toks, toks[1:]) if a.type == tokenize.OP and a.string == ";" and b.type not in ends]
+
+
+def semicolons(path: Path) -> list[int]:
+    "Lines of a module where `;` joins statements."
+    return joined(path.read_text())
+
+
+def notebook_semicolons(path: Path) -> dict[str, list[int]]:
+    "Per code cell (by id) of a notebook, the lines where `;` joins statements."
+    import json
+    cells = json.loads(path.read_text())["cells"]
+    found = {c.get("id", str(i)): joined("".join(c["source"])) for i, c in enumerate(cells) if c["cell_type"] == "code"}
+    return {k: v for k, v in found.items() if v}
 
 
 def test_one_statement_per_line():
-    "STYLE: one statement per line in the package (the notebooks' test cells may be terse)."
+    "STYLE: one statement per line, in the package and in every notebook's cells."
     found = {p.name: semicolons(p) for p in sorted(PKG.glob("*.py"))}
+    found |= {p.name: notebook_semicolons(p) for p in sorted((PKG.parent / "nbs").glob("*.ipynb"))}
     assert not {k: v for k, v in found.items() if v}, found
 
 
 def test_semicolon_finder_bites(tmp_path):
-    (tmp_path / "m.py").write_text('a = 1; b = "x; y"  # c; d\n')
+    (tmp_path / "m.py").write_text('a = 1; b = "x; y"  # c; d\nplt.show();\n')
     assert semicolons(tmp_path / "m.py") == [1]
+    nb = dict(cells=[dict(cell_type="code", id="x", source=["%time f(); g()\n", "if a: b(); c()\n", "d();"]),
+                     dict(cell_type="markdown", id="y", source=["a; b"])])
+    (tmp_path / "n.ipynb").write_text(__import__("json").dumps(nb))
+    assert notebook_semicolons(tmp_path / "n.ipynb") == {"x": [2]}

@@ -23,7 +23,7 @@ def test_papermill_tiny_run(tmp_path):
     import pandas as pd, torch
     from automix.runs import load_exported
     from automix.data import get_dataset
-    from automix.trainer import _subset
+    from automix.loaders import _subset
     h = pd.read_csv(out / "metrics.csv")
     assert summary["epochs"] == 2 == len(h) and summary["final_top1"] == h.test_top1.iloc[-1]
     net = load_exported(out / "model.safetensors").eval()
