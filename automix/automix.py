@@ -12,8 +12,8 @@ from .core import Method, momentum_schedule, warn_no_schedule, evaluating, as_im
 from .mixing import mixed_ce, MixOutput, from_sources
 
 # %% auto #0
-__all__ = ['HEADS', 'no_repeat_perm', 'stage_channels', 'official_scale_factor', 'init_head_', 'WithHead', 'AutoMix',
-           'adjust_mask', 'grads_of', 'reference_step', 'reference_momentum_update']
+__all__ = ['HEADS', 'no_repeat_perm', 'stage_channels', 'check_options', 'official_scale_factor', 'init_head_', 'WithHead',
+           'AutoMix', 'adjust_mask', 'grads_of', 'reference_step', 'reference_momentum_update']
 
 # %% ../nbs/02_automix.ipynb #d5b8286b
 def no_repeat_perm(n: int, fallback: bool = True, device=None):
@@ -39,6 +39,14 @@ def stage_channels(model, stage: int, size: int = 64) -> int:
 
 # %% ../nbs/02_automix.ipynb #4ac8af06
 HEADS = ("official", "shared")
+
+def check_options(switch_off: float = 0.0, mask_adjust: float = 0.0, mask_adjust_lam: str = "mb", heads: str = "official"):
+    "The pipeline's options a configuration can get wrong, checked in one place: `AutoMix` and `resolve_config` call it."
+    for k, v in (("switch_off", switch_off), ("mask_adjust", mask_adjust)):
+        if not 0 <= v <= 1: raise ValueError(f"{k} is a probability in [0, 1] (0: never); got {v}")
+    if mask_adjust_lam not in ("mb", "bb"):
+        raise ValueError(f"mask_adjust_lam must be 'mb' (official) or 'bb'; got {mask_adjust_lam!r}")
+    if heads not in HEADS: raise ValueError(f"heads must be one of {', '.join(map(repr, HEADS))}; got {heads!r}")
 
 def official_scale_factor(width: int, mask_layer: int) -> int:
     """The official upsampling factor of the Mix Block's mask: `2^(2+mask_layer)` for images wider than 64 px, else
@@ -104,12 +112,7 @@ class AutoMix(Method):
                  scale_factor: int | None = None):
         super().__init__()
         if not alpha > 0: raise ValueError(f"alpha must be > 0, got {alpha}")
-        if not 0 <= switch_off <= 1: raise ValueError("switch_off is in [0, 1] (0: always train the Mix Block); got "
-                                                      f"{switch_off}")
-        if not 0 <= mask_adjust <= 1: raise ValueError(f"mask_adjust is a probability in [0, 1]; got {mask_adjust}")
-        if mask_adjust_lam not in ("mb", "bb"): raise ValueError("mask_adjust_lam must be 'mb' (official) or 'bb'; "
-                                                                 f"got {mask_adjust_lam!r}")
-        if heads not in HEADS: raise ValueError(f"heads must be one of {', '.join(HEADS)}; got {heads!r}")
+        check_options(switch_off, mask_adjust, mask_adjust_lam, heads)
         n_stages = len(model.stages)
         if not 0 <= mask_layer < n_stages: raise ValueError(f"mask_layer must be a stage index in 0…{n_stages - 1}, "
                                                             f"got {mask_layer}")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, asdict
 from .mixers import MIXERS
 from .data import DATASETS, get_spec
 from .models import MODELS, known_backbone
-from .automix import AutoMix, HEADS
+from .automix import AutoMix, HEADS, check_options
 from .mixing import LOSSES
 from .variants import AdAutoMix, PIPELINE_METHODS
 
@@ -211,13 +211,9 @@ def resolve_config(cfg: TrainConfig | None = None, **overrides) -> TrainConfig:
         setattr(cfg, k, _num(k, getattr(cfg, k), float, 0, strict=False))
     for k in ("mixblock_lr", "mixblock_min_lr", "momentum_start", "momentum_end"):
         setattr(cfg, k, _num(k, getattr(cfg, k), float, 0, strict=False, allow_none=True))
-    for k in ("switch_off", "mask_adjust"):
-        setattr(cfg, k, _num(k, getattr(cfg, k), float, 0, strict=False))
-        if getattr(cfg, k) > 1: raise ConfigError(f"{k} is a probability in [0, 1], got {getattr(cfg, k)}")
-    if cfg.heads not in HEADS: raise ConfigError(f"heads must be one of {', '.join(map(repr, HEADS))}; got "
-                                                 f"{cfg.heads!r}")
-    if cfg.mask_adjust_lam not in ("mb", "bb"): raise ConfigError("mask_adjust_lam must be 'mb' or 'bb', got "
-                                                                  f"{cfg.mask_adjust_lam!r}")
+    for k in ("switch_off", "mask_adjust"): setattr(cfg, k, _num(k, getattr(cfg, k), float, 0, strict=False))
+    try: check_options(cfg.switch_off, cfg.mask_adjust, cfg.mask_adjust_lam, cfg.heads)     # the pipeline's own check
+    except ValueError as e: raise ConfigError(str(e)) from None
     cfg.mix_samples = _num("mix_samples", cfg.mix_samples, int, 2, strict=False)
     if cfg.mix_samples > 3: raise ConfigError("mix_samples is the number of images AdAutoMix mixes, 2 or 3; got "
                                               f"{cfg.mix_samples}")

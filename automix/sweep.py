@@ -10,7 +10,7 @@ import numpy as np, pandas as pd
 from .stats import paired_difference
 
 # %% auto #0
-__all__ = ['run_key', 'run_folder', 'is_done', 'run_sweep', 'sweep_table', 'main']
+__all__ = ['run_key', 'run_folder', 'is_done', 'run_sweep', 'sweep_table', 'seed_range', 'main']
 
 # %% ../nbs/09_sweep.ipynb #0d1665e9
 def run_key(cfg) -> str:
@@ -81,14 +81,16 @@ def sweep_table(run_dirs, metric: str = "final_top1", baseline: str = "vanilla")
     return pd.DataFrame(out).sort_values("mean", ascending=False).reset_index(drop=True)
 
 # %% ../nbs/09_sweep.ipynb #f99a71a3
-def _seeds(s: str) -> list[int]:
-    "'0-4' → [0, 1, 2, 3, 4]; '0,2,5' → [0, 2, 5]."
+def seed_range(s: str, limit: int | None = None) -> list[int]:
+    "'0-4' → [0, 1, 2, 3, 4]; '0,2,5' → [0, 2, 5]; a range of more than `limit` seeds is refused. The one parser of seeds."
     out = []
     for part in str(s).split(","):
-        a, _, b = part.partition("-")
-        try: a, b = int(a), int(b) if b else None
+        a, dash, b = part.partition("-")
+        try: a, b = int(a), (int(b) if dash else None)
         except ValueError: raise ValueError(f"seeds must look like 0-4 or 0,2,5; got {s!r}") from None
         if b is not None and b < a: raise ValueError(f"seed range {part!r} runs backwards; write {b}-{a}")
+        if b is not None and limit is not None and b - a >= limit:
+            raise ValueError(f"seed range {part!r} asks for {b - a + 1} seeds; at most {limit} are taken")
         out += list(range(a, b + 1)) if b is not None else [a]
     return out
 
@@ -104,7 +106,7 @@ def main(argv=None):
     try:
         kw = parse_args(rest)
         kw.pop("dataset", None)
-        dirs = run_sweep(a.methods.split(","), _seeds(a.seeds), a.out, dataset=a.dataset, **kw)
+        dirs = run_sweep(a.methods.split(","), seed_range(a.seeds), a.out, dataset=a.dataset, **kw)
         if not dirs:
             print("no run finished yet")
             return

@@ -9,7 +9,7 @@ top-1 of every head (final and median of the last 10 epochs) with the paired dif
 """
 import argparse, json
 import pandas as pd
-from automix.sweep import run_sweep, _seeds
+from automix.sweep import run_sweep, seed_range
 from automix.stats import paired_difference
 from automix.runs import read_run
 
@@ -18,7 +18,7 @@ ap.add_argument("--dataset", default="digits"); ap.add_argument("--seeds", defau
 a = ap.parse_args()
 rows = []
 for full in (True, False):
-    for d in run_sweep(["automix"], _seeds(a.seeds), f"{a.out}/full_{full}", dataset=a.dataset, progress=False, full_momentum_forward=full):
+    for d in run_sweep(["automix"], seed_range(a.seeds), f"{a.out}/full_{full}", dataset=a.dataset, progress=False, full_momentum_forward=full):
         c, s = read_run(d, "config", "summary")
         rows.append(dict(full_momentum_forward=full, seed=c["seed"], **{k: round(v, 2) for k, v in s.items() if "top1" in k and not k.startswith("best")}))
 df = pd.DataFrame(rows)

@@ -26,8 +26,8 @@ def test_unknown_arm_cli(tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--seeds", "x"], "--seeds must look like 0-4"), (["--seeds", "0-"], "--seeds must look like 0-4"),
-    (["--seeds", "0-1000000"], "a study takes at most"), (["--seeds", "4-0"], "runs backwards; write 0-4"),
+    (["--seeds", "x"], "--seeds: seeds must look like 0-4"), (["--seeds", "0-"], "--seeds: seeds must look like 0-4"),
+    (["--seeds", "0-1000000"], "are taken"), (["--seeds", "4-0"], "runs backwards; write 0-4"),
     (["--seeds", "99-100"], "seed 100 is the label measure's judge"), (["--workers", "0"], "--workers must be at least 1"),
     (["--arms", "oracle,vanilla"], "the judge (oracle) is queued by itself")])
 def test_bad_launch_stops_before_anything(tmp_path, args, message):
@@ -77,6 +77,10 @@ def test_fair_notebook(smoke_study, tmp_path):
     assert "`automix_official` places the label better than `mixup`" in lv
     assert len(list(csv.DictReader(open(smoke_study / "label_comparisons.csv")))) == 1
     assert "on each arm's own bins" in (smoke_study / "label_verdicts_own_bins.md").read_text()   # the registered family, kept
+    report = (smoke_study / "README.md").read_text()                            # the report, written by the notebook
+    assert report.startswith("# The fair study (in progress)") and (smoke_study / "results.md").read_text().strip() in report
+    assert "**What the tables say**" in report and "AutoMix (official settings) beats vanilla" in report
+    assert (smoke_study / "verdicts.md").read_text().strip() in report and "| arm | λ 0.0–0.1 |" in report
 
 
 @pytest.mark.slow

@@ -52,9 +52,9 @@ def worker(a, wid):
     from automix.trainer import train
     from automix.config import resolve_config
     from automix.runs import RunLocked
-    from automix.sweep import run_folder, is_done, _seeds
+    from automix.sweep import run_folder, is_done, seed_range
     from automix.measures import label_agreement_of_run, downstream_of_run
-    seeds, methods = _seeds(a.seeds), a.methods.split(",")
+    seeds, methods = seed_range(a.seeds), a.methods.split(",")
     kw = {**STUDY, **(SMOKE if a.smoke else {}), **dict(kv.split("=", 1) for kv in a.set)}
     dev = "cuda" if torch.cuda.is_available() else "cpu"
     for s in seeds:

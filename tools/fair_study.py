@@ -35,15 +35,10 @@ SMOKE = dict(epochs=2, train_size=60, test_size=40, batch_size=20)
 
 
 def seeds_of(text: str) -> list[int]:
-    "`0-4` or `0,2,3`; a bad string, a backward range or the judge's seed stops here, before anything starts."
-    out = []
-    for part in text.split(","):
-        a, dash, b = part.partition("-")
-        try: a, b = int(a), (int(b) if dash else None)
-        except ValueError: raise SystemExit(f"--seeds must look like 0-4 or 0,2,3; got {text!r}") from None
-        if b is not None and b < a: raise SystemExit(f"seed range {part!r} runs backwards; write {b}-{a}")
-        if b is not None and b - a >= MAX_SEEDS: raise SystemExit(f"seed range {part!r} asks for {b - a + 1} seeds; a study takes at most {MAX_SEEDS}")
-        out += list(range(a, b + 1)) if b is not None else [a]
+    "`0-4` or `0,2,3` (`automix.sweep.seed_range`); a bad string, a backward range or the judge's seed stops here, before anything starts."
+    from automix.sweep import seed_range
+    try: out = seed_range(text, limit=MAX_SEEDS)
+    except ValueError as e: raise SystemExit(f"--seeds: {e}") from None
     if ORACLE_SEED in out: raise SystemExit(f"seed {ORACLE_SEED} is the label measure's judge (a vanilla run of its own); compare other seeds")
     return out
 
