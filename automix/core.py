@@ -67,7 +67,8 @@ class Method(nn.Module):
     step, and the networks to evaluate."""
     def forward(self, x, y): return self.training_step(x, y)   # so DistributedDataParallel can wrap a method
     def training_step(self, x, y) -> dict: raise NotImplementedError
-    def param_groups(self, cfg=None) -> list[dict]: return [dict(params=[p for p in self.parameters() if p.requires_grad])]
+    def param_groups(self, cfg=None) -> list[dict]:
+        return [dict(params=[p for p in self.parameters() if p.requires_grad])]
     def after_step(self): pass
     # the EMA schedule's length
     def set_total_steps(self, total: int): self.total_steps, self.schedule_set = total, True

@@ -26,7 +26,9 @@ def make_loaders(cfg, train_ds, test_ds, device, dist=None):
                                                                   "torchrun")
         from automix.device_data import DeviceLoader
         try:
-            train_dl = DeviceLoader(train_ds, cfg.batch_size, device, train=True, drop_last=len(train_ds) > cfg.batch_size)
+            train_dl = DeviceLoader(
+                train_ds, cfg.batch_size, device, train=True, drop_last=len(train_ds) > cfg.batch_size
+            )
             test_dl = DeviceLoader(test_ds, max(cfg.batch_size, 256), device, train=False)
         except ValueError as e: raise ConfigError(f"device_data: {e}") from None
         return train_dl, test_dl, train_dl.set_epoch

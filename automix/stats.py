@@ -107,15 +107,20 @@ def cluster_se(values, groups, boot: int = 4000, seed: int = 0) -> float:
     return float(np.std(draw @ sums / (draw @ sizes), ddof=1))
 
 # %% ../nbs/09a_stats.ipynb #fe965e31
-def compare_family_glyphs(runs: pd.DataFrame, groups, baselines, columns, alpha: float = 0.05, boot: int = 4000) -> pd.DataFrame:
+def compare_family_glyphs(
+    runs: pd.DataFrame, groups, baselines, columns, alpha: float = 0.05, boot: int = 4000
+) -> pd.DataFrame:
     """`compare_family` on test top-1 with the test set's sampling counted: each column of `runs` holds a 0/1 array per
     run (one entry per test image, grouped by `groups`). A paired difference's variance is the seed term plus the
     glyph term (`glyph_variance`), on the seeds' n − 1 degrees of freedom."""
     from scipy import stats
-    if not family_pairs(runs, baselines, columns): return pd.DataFrame(columns=_FAMILY_COLS + ["se_seed", "se_glyph", "df"])
+    if not family_pairs(runs, baselines, columns):
+        return pd.DataFrame(columns=_FAMILY_COLS + ["se_seed", "se_glyph", "df"])
     rows = []
     for arm, base, col, x, y in family_pairs(runs, baselines, columns):
-        r = dict(arm=arm, baseline=base, column=col, pairs=len(x), diff=np.nan, se_seed=np.nan, se_glyph=np.nan, df=np.nan)
+        r = dict(
+            arm=arm, baseline=base, column=col, pairs=len(x), diff=np.nan, se_seed=np.nan, se_glyph=np.nan, df=np.nan
+        )
         rows.append(r)
         # no seed in common: nothing to compare
         if len(x) == 0: continue

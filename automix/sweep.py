@@ -74,7 +74,9 @@ def sweep_table(run_dirs, metric: str = "final_top1", baseline: str = "vanilla")
     for m, g in df.groupby("method", sort=False):
         g = g.set_index("seed")
         common = g.index.intersection(base.index)
-        diff, lo, hi = paired_difference(g.loc[common, "value"], base.loc[common, "value"]) if len(common) else (np.nan,) * 3
+        diff, lo, hi = (
+            paired_difference(g.loc[common, "value"], base.loc[common, "value"]) if len(common) else (np.nan,) * 3
+        )
         out.append(dict(method=m, runs=len(g), mean=g.value.mean(), std=g.value.std(ddof=1) if len(g) > 1 else 0.0,
                         diff_vs_vanilla=diff, ci_low=lo, ci_high=hi, s_per_epoch=g.s_per_epoch.median(),
                         cost_vs_vanilla=g.s_per_epoch.median() / base.s_per_epoch.median() if len(base) else np.nan))
@@ -82,7 +84,8 @@ def sweep_table(run_dirs, metric: str = "final_top1", baseline: str = "vanilla")
 
 # %% ../nbs/09_sweep.ipynb #f99a71a3
 def seed_range(s: str, limit: int | None = None) -> list[int]:
-    "'0-4' → [0, 1, 2, 3, 4]; '0,2,5' → [0, 2, 5]; a range of more than `limit` seeds is refused. The one parser of seeds."
+    """'0-4' → [0, 1, 2, 3, 4]; '0,2,5' → [0, 2, 5]; a range of more than `limit` seeds is refused. The one parser of
+    seeds."""
     out = []
     for part in str(s).split(","):
         a, dash, b = part.partition("-")

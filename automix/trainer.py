@@ -41,7 +41,8 @@ class Supervised(Method):
     def training_step(self, x, y):
         if self.mixer is None and self.loss == "ce":
             return dict(loss=F.cross_entropy(self.model(x), y, label_smoothing=self.label_smoothing))
-        if self.mixer is None: return dict(loss=mixed_loss(self.model(x), MixOutput(x, y, y, None, 1.0), self.label_smoothing, self.loss))
+        if self.mixer is None:
+            return dict(loss=mixed_loss(self.model(x), MixOutput(x, y, y, None, 1.0), self.label_smoothing, self.loss))
         out = self.mixer(x, y, model=self.model)
         logits = out.logits if out.logits is not None else self.model(out.x)
         loss = mixed_loss(logits, out, self.label_smoothing, self.loss)
@@ -90,7 +91,8 @@ def make_optimizer(cfg: TrainConfig, groups: list[dict]):
         g.setdefault("base_lr", cfg.lr)
         g.setdefault("min_lr", cfg.min_lr)
         g["lr"] = g["base_lr"]
-    if cfg.optimizer == "sgd": return torch.optim.SGD(groups, lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
+    if cfg.optimizer == "sgd":
+        return torch.optim.SGD(groups, lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
     return torch.optim.AdamW(groups, lr=cfg.lr, weight_decay=cfg.weight_decay)
 
 # %% ../nbs/05_trainer.ipynb #eff97961
@@ -180,7 +182,9 @@ def setup_run(cfg: TrainConfig, dist: DistEnv, device: torch.device, out: Path, 
     test_ds = _subset(get_dataset(cfg.dataset, cfg.data_root, "test"), cfg.test_size)
     check_splits(cfg, train_ds, test_ds)                 # before any training: empty splits, classes, (decodes)
     dist.check_batch(cfg, len(train_ds))
-    model = create_model(cfg.backbone, train_ds.num_classes, pretrained=cfg.pretrained, image_size=get_spec(cfg.dataset).image_size)
+    model = create_model(
+        cfg.backbone, train_ds.num_classes, pretrained=cfg.pretrained, image_size=get_spec(cfg.dataset).image_size
+    )
     if cfg.sync_bn and dist.world > 1: model = nn.SyncBatchNorm.convert_sync_batchnorm(model)
     method = build_method(cfg, model).to(device)
     if cfg.channels_last: method = method.to(memory_format=torch.channels_last)
@@ -232,14 +236,14 @@ def train_epoch(run: Run, epoch: int) -> dict:
     every_step = device.type == "cpu"
     acc = torch.float32 if device.type == "mps" else torch.float64
     run.method.train()
-    # tqdm.auto opens an iterator of its own on a loader: kept without workers (the
+    # tqdm.auto opens an iterator of its own on a loader: kept without workers (the draws depend on it), not with
+    # workers (their prefetch would run twice)
     plain = run.train_dl.num_workers == 0
     show = show_progress(cfg.progress, dist.rank)
     if show: from tqdm.auto import tqdm as bar_type
     else: bar_type = plain_tqdm
     bar = bar_type(run.train_dl if plain else iter(run.train_dl), total=steps_per_epoch, desc="epoch "
             f"{epoch + 1}/{cfg.epochs}", leave=False, disable=not show)
-    # draws depend on it), not with workers (their prefetch would run twice)
     for it, (x, y) in enumerate(named_errors(bar)):
         for g in opt.param_groups:
             g["lr"] = cosine_lr(epoch, cfg.epochs, g["base_lr"], g["min_lr"], epoch * steps_per_epoch + it, cfg.warmup_epochs * steps_per_epoch)
@@ -271,7 +275,9 @@ def train_epoch(run: Run, epoch: int) -> dict:
     row = dict(epoch=epoch + 1, lr=opt.param_groups[0]["lr"], **{f"train_{k}": v / n for k, v in sums.items()})
     due = (epoch + 1) % cfg.eval_every == 0 or epoch + 1 > cfg.epochs - LAST_EPOCHS
     for tag, net in (run.method.eval_models().items() if due else ()):
-        row.update({f"test_{k}{tag}": v for k, v in evaluate(net, run.test_dl, device, all_reduce=dist.world > 1).items()})
+        row.update(
+            {f"test_{k}{tag}": v for k, v in evaluate(net, run.test_dl, device, all_reduce=dist.world > 1).items()}
+        )
     row["epoch_time_s"] = time.time() - t0
     bad = [k for k, v in row.items() if isinstance(v, float) and not math.isfinite(v)]
     # before metrics.csv or a checkpoint
@@ -310,7 +316,9 @@ def finish_run(run: Run) -> dict:
         save_sample_figure(run.method, run.test_ds, out / "mixed_samples.png", run.device)
         net = run.method.eval_models()[""]
         spec = get_spec(cfg.dataset)
-        pipeline = {k: json.dumps(v) for k, v in input_pipeline(spec.transforms("test") if spec.transforms else None).items()}   # what the test images went through
+        pipeline = {
+            k: json.dumps(v) for k, v in input_pipeline(spec.transforms("test") if spec.transforms else None).items()
+        }  # what the test images went through
         export_model(net, cfg.backbone, run.train_ds.num_classes, out / "model.safetensors", method=cfg.method, dataset=cfg.dataset,
                      commit=code_version(), classes=json.dumps(list(run.train_ds.classes)), build=json.dumps(getattr(net, "build", {})),
                      network=summary["top1_network"], **pipeline)

@@ -16,7 +16,8 @@ rounds) and the spread of the per-round ratios.
 import argparse, statistics, time
 import torch, torch.nn.functional as F
 from automix.models import create_model
-from automix.automix import AutoMix, reference_step, reference_momentum_update
+from automix.automix import AutoMix
+from automix.reference import reference_step, reference_momentum_update
 
 def make(kind, backbone, num_classes):
     torch.manual_seed(0)

@@ -85,3 +85,32 @@ def test_semicolon_finder_bites(tmp_path):
                      dict(cell_type="markdown", id="y", source=["a; b"])])
     (tmp_path / "n.ipynb").write_text(__import__("json").dumps(nb))
     assert notebook_semicolons(tmp_path / "n.ipynb") == {"x": [2]}
+
+
+def long_modules(pkg: Path = PKG, limit: int = 400) -> dict[str, int]:
+    "Modules longer than `limit` lines (nbdev's generated index `_modidx.py` aside): each should fit in a head."
+    sizes = {p.name: len(p.read_text().splitlines()) for p in sorted(pkg.glob("*.py")) if p.name != "_modidx.py"}
+    return {k: n for k, n in sizes.items() if n > limit}
+
+
+def test_modules_fit_in_a_head():
+    assert not long_modules(), long_modules()
+
+
+def test_module_size_check_bites(tmp_path):
+    (tmp_path / "big.py").write_text("x = 1\n" * 401)
+    (tmp_path / "small.py").write_text("x = 1\n" * 400)
+    assert long_modules(tmp_path) == {"big.py": 401}
+
+
+def asks_for_mixes(text: str) -> bool:
+    "Whether code branches on a method having `mixes` (every method and mixer answers `mixes`: one form of a mixed batch)."
+    import re
+    return re.search(r"hasattr\([^()]*,\s*['\"]mixes['\"]\)", text) is not None
+
+
+def test_one_form_of_a_mixed_batch():
+    root = PKG.parent
+    files = [*PKG.glob("*.py"), *(root / "tools").glob("*.py"), *(root / "benchmarks").glob("*.py"), *(root / "nbs").glob("*.ipynb")]
+    assert not [p.name for p in files if asks_for_mixes(p.read_text())]
+    assert asks_for_mixes('if hasattr(method, "mixes"): pass') and not asks_for_mixes("out = method.mixes(x)")

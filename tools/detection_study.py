@@ -89,7 +89,7 @@ def readme(out: Path, text: str, fam):
     hw, commits = sorted({r["hardware"] for r in runs}), sorted({r["commit"] for r in runs})
     where = out.resolve().relative_to(ROOT) if out.resolve().is_relative_to(ROOT) else out
     epochs = sorted({r["epochs"] for r in runs})
-    protocol = __doc__.split("Protocol, fixed before the runs: ", 1)[1].strip()
+    protocol = __doc__.split("Protocol, fixed before the runs: ", 1)[1].strip().replace("EPOCHS", str(EPOCHS))
     (out / "README.md").write_text(f"""# Detection transfer: `digits_clutter_det`
 
 *Written by `python tools/detection_study.py {where} --readme` from the run folders here.*
