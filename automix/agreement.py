@@ -123,7 +123,8 @@ def binned_gaps(lam, share, visible=None, width: float = 0.1):
     df["oracle_gap"] = (df.share - df.lam).abs()
     if visible is not None: df["pixel_gap"] = (df.visible - df.lam).abs()
     g = df.groupby("bin")
-    out = pd.DataFrame(dict(lam_bin=[f"{b * width:.1f}–{(b + 1) * width:.1f}" for b in g.groups], count=g.size().values,
-                            mean_lam=g.lam.mean().values, mean_share=g.share.mean().values, oracle_gap=g.oracle_gap.mean().values))
+    out = pd.DataFrame(dict(lam_bin=[f"{b * width:.1f}–{(b + 1) * width:.1f}" for b in g.groups],
+                            count=g.size().values, mean_lam=g.lam.mean().values, mean_share=g.share.mean().values,
+                            oracle_gap=g.oracle_gap.mean().values))
     if visible is not None: out["pixel_gap"] = g.pixel_gap.mean().values
     return out

@@ -134,8 +134,9 @@ class AutoMix(Method):
         )
         self.alpha, self.mask_layer, self.lam_margin = alpha, mask_layer, lam_margin
         self.momentum_start, self.momentum_end = momentum_start, momentum_end
-        self.mask_loss_weight, self.mask_loss_margin, self.mask_loss_anneal = mask_loss_weight, mask_loss_margin, mask_loss_anneal
-        self.no_repeat, self.switch_off, self.mask_adjust, self.mask_adjust_lam = mix_shuffle_no_repeat, switch_off, mask_adjust, mask_adjust_lam
+        self.mask_loss_weight, self.mask_loss_margin = mask_loss_weight, mask_loss_margin
+        self.mask_loss_anneal, self.no_repeat, self.switch_off = mask_loss_anneal, mix_shuffle_no_repeat, switch_off
+        self.mask_adjust, self.mask_adjust_lam = mask_adjust, mask_adjust_lam
         self.full_momentum_forward, self.scale_factor = full_momentum_forward, scale_factor
         self.mixblock_lr, self.mixblock_min_lr = mixblock_lr, mixblock_min_lr
         self.register_buffer("step", torch.zeros((), dtype=torch.long))
@@ -149,9 +150,9 @@ class AutoMix(Method):
     def _k_params(self):
         return list(self.encoder_k.parameters()) + (list(self.mix_head_k.parameters()) if self.mix_heads else [])
 
-    config_fields = ("alpha", "lam_concat", "momentum_start", "momentum_end", "mask_loss_weight", "mask_loss_anneal", "lam_margin",
-                     "mix_shuffle_no_repeat", "switch_off", "mask_adjust", "mask_adjust_lam", "full_momentum_forward", "heads",
-                     "mixblock_lr", "mixblock_min_lr", "scale_factor")
+    config_fields = ("alpha", "lam_concat", "momentum_start", "momentum_end", "mask_loss_weight", "mask_loss_anneal",
+                     "lam_margin", "mix_shuffle_no_repeat", "switch_off", "mask_adjust", "mask_adjust_lam",
+                     "full_momentum_forward", "heads", "mixblock_lr", "mixblock_min_lr", "scale_factor")
     @classmethod
     def from_config(cls, model, cfg):
         """Build from a `TrainConfig` (the benchmark's preset already applied): the fields in `config_fields` that are
@@ -159,7 +160,8 @@ class AutoMix(Method):
         kw = {k: getattr(cfg, k) for k in cls.config_fields if getattr(cfg, k, None) is not None}
         # written once: the signature (variants pass it on)
         own = inspect.signature(AutoMix.__init__).parameters["mask_layer"].default
-        ml = cfg.mask_layer if cfg.mask_layer is not None else getattr(model, "default_stage", 1 if len(model.stages) == 3 else own)
+        ml = cfg.mask_layer if cfg.mask_layer is not None else getattr(model, "default_stage",
+                                                                       1 if len(model.stages) == 3 else own)
         return cls(model, mask_layer=ml, **kw)
 
 # %% ../nbs/02_automix.ipynb #dde42b91

@@ -43,8 +43,12 @@ def _unpickle(path: Path) -> dict:
 
 def build_cifar(base: Path, split: str, transform=None, fine: bool = False) -> TensorImageDataset:
     "CIFAR-10 (`fine=False`) or CIFAR-100 from the official pickles; images uint8 `[N, 3, 32, 32]`."
-    if fine: files, key, meta, names = (["train"] if split == "train" else ["test"]), "fine_labels", "meta", "fine_label_names"
-    else: files, key, meta, names = ([f"data_batch_{i}" for i in range(1, 6)] if split == "train" else ["test_batch"]), "labels", "batches.meta", "label_names"
+    if fine:
+        files = ["train"] if split == "train" else ["test"]
+        key, meta, names = "fine_labels", "meta", "fine_label_names"
+    else:
+        files = [f"data_batch_{i}" for i in range(1, 6)] if split == "train" else ["test_batch"]
+        key, meta, names = "labels", "batches.meta", "label_names"
     parts = [_unpickle(base / f) for f in files]
     x = torch.from_numpy(np.concatenate([np.asarray(d["data"], dtype=np.uint8).reshape(-1, 3, 32, 32) for d in parts]))
     return TensorImageDataset(x, sum((list(d[key]) for d in parts), []), _unpickle(base / meta)[names], transform)
@@ -89,12 +93,14 @@ def _cifar_fixture(root: Path, name: str):
             pickle.dump(
                 {"data": rng.integers(0, 255, (4, 3072), dtype=np.uint8), key: [(k + j) % 3 for j in range(4)]}, fh
             )
-    meta = {"label_names": ["airplane", "automobile", "bird"]} if name == "cifar10" else {"fine_label_names": ["apple", "bear", "cup"]}
+    cifar10 = {"label_names": ["airplane", "automobile", "bird"]}
+    meta = cifar10 if name == "cifar10" else {"fine_label_names": ["apple", "bear", "cup"]}
     with open(d / ("batches.meta" if name == "cifar10" else "meta"), "wb") as fh: pickle.dump(meta, fh)
 
 # %% ../nbs/03a_benchmarks.ipynb #0bdb10a3
-CORRUPTIONS = ("gaussian_noise", "shot_noise", "impulse_noise", "defocus_blur", "glass_blur", "motion_blur", "zoom_blur",
-               "snow", "frost", "fog", "brightness", "contrast", "elastic_transform", "pixelate", "jpeg_compression")
+CORRUPTIONS = ("gaussian_noise", "shot_noise", "impulse_noise", "defocus_blur", "glass_blur", "motion_blur",
+               "zoom_blur", "snow", "frost", "fog", "brightness", "contrast", "elastic_transform", "pixelate",
+               "jpeg_compression")
 EXTRA_CORRUPTIONS = ("speckle_noise", "gaussian_blur", "spatter", "saturate")
 
 def build_cifar_c(base: Path, split: str, transform=None, corruption: str = "gaussian_noise", severity: int = 1):
@@ -109,8 +115,9 @@ def build_cifar_c(base: Path, split: str, transform=None, corruption: str = "gau
     labels = np.load(base / "labels.npy")
     n = len(labels) // 5
     x = np.load(f, mmap_mode="r")[n * (severity - 1): n * severity]
-    return TensorImageDataset(torch.from_numpy(np.ascontiguousarray(x)).permute(0, 3, 1, 2), labels[n * (severity - 1): n * severity],
-                              [str(i) for i in range(int(labels.max()) + 1)], transform)
+    return TensorImageDataset(torch.from_numpy(np.ascontiguousarray(x)).permute(0, 3, 1, 2),
+                              labels[n * (severity - 1): n * severity], [str(i) for i in range(int(labels.max()) + 1)],
+                              transform)
 
 for _n, _folder, _k in (("cifar10_c", "CIFAR-10-C", 10), ("cifar100_c", "CIFAR-100-C", 100)):
     register_dataset(DatasetSpec(
@@ -156,7 +163,8 @@ def build_tiny_imagenet(base: Path, split: str, transform=None) -> FileImageData
 
 register_dataset(DatasetSpec(
     name="tiny_imagenet", build=build_tiny_imagenet, num_classes=200, image_size=64, mean=IMAGENET_MEAN,
-    std=IMAGENET_STD, folder="tiny-imagenet-200", required=("wnids.txt", "train", "val/images", "val/val_annotations.txt"),
+    std=IMAGENET_STD, folder="tiny-imagenet-200", required=("wnids.txt", "train", "val/images",
+                                                            "val/val_annotations.txt"),
     transforms=lambda split: image_transforms(split, 64, resize=64) if split == "test" else image_transforms(split, 64),
     layout="tiny-imagenet-200/wnids.txt, words.txt, train/<wnid>/images/<wnid>_<k>.JPEG,\n"
            "tiny-imagenet-200/val/images/val_<k>.JPEG, val/val_annotations.txt (file<TAB>wnid<TAB>x0 y0 x1 y1)",
@@ -300,7 +308,8 @@ def build_places205(base: Path, split: str, transform=None) -> FileImageDataset:
 
 register_dataset(DatasetSpec(
     name="places205", build=build_places205, num_classes=205, image_size=224, mean=IMAGENET_MEAN, std=IMAGENET_STD,
-    folder="places205", required=("trainvalsplit_places205/train_places205.csv", "trainvalsplit_places205/val_places205.csv", PLACES_IMAGES),
+    folder="places205", required=("trainvalsplit_places205/train_places205.csv",
+                                  "trainvalsplit_places205/val_places205.csv", PLACES_IMAGES),
     transforms=lambda split: image_transforms(split, 224),
     layout=f"places205/trainvalsplit_places205/{{train,val}}_places205.csv (a/abbey/x.jpg <label>), "
            f"places205/{PLACES_IMAGES}/",

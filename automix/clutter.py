@@ -24,7 +24,8 @@ def paste_glyph(img, glyph, alpha_max: float, colour, scale, r):
     [0, 1). Returns `(py, px, opacity)`."""
     size = img.shape[-1]
     s = int(scale[0] + r() * (scale[1] - scale[0]))
-    a = F.interpolate(torch.as_tensor(glyph, dtype=torch.float32)[None, None], size=(s, s), mode="bilinear", align_corners=False)[0].clamp(0, 1) * alpha_max
+    a = F.interpolate(torch.as_tensor(glyph, dtype=torch.float32)[None, None], size=(s, s), mode="bilinear",
+                      align_corners=False)[0].clamp(0, 1) * alpha_max
     py, px = int(r() * (size - s)), int(r() * (size - s))
     img[:, py:py + s, px:px + s] = img[:, py:py + s, px:px + s] * (1 - a) + colour[:, None, None] * a
     return py, px, a
@@ -60,8 +61,8 @@ def render_clutter(glyphs, labels, n: int, seed: int, size: int = 32, scale=(14,
     return (xs, ys) + ((ms,) if with_masks else ()) + ((gs,) if with_glyphs else ())
 
 @functools.lru_cache(maxsize=4)
-def load_clutter_split(split: str, train_per_class: int = 50, n_test: int = 1000, seed: int = 0, with_masks: bool = False,
-                      with_glyphs: bool = False):
+def load_clutter_split(split: str, train_per_class: int = 50, n_test: int = 1000, seed: int = 0,
+                       with_masks: bool = False, with_glyphs: bool = False):
     """The `digits_clutter` split: images `[N, 3, 32, 32]` in [0, 1] and labels (deterministic from `seed`; cached);
     `with_masks`: and where each digit is; `with_glyphs`: and the index in scikit-learn's digits of the glyph each image
     shows."""
@@ -70,8 +71,8 @@ def load_clutter_split(split: str, train_per_class: int = 50, n_test: int = 1000
     d = load_digits()
     tr, te = train_test_split(np.arange(len(d.target)), test_size=0.2, stratify=d.target, random_state=0)
     if split == "train":   # exactly `train_per_class` images per class, glyphs from the training split
-        parts = [_global(render_clutter(d.images[idx] / 16.0, d.target[idx], train_per_class, seed * 1000 + c, with_masks=with_masks,
-                                        with_glyphs=with_glyphs), idx, with_glyphs)
+        parts = [_global(render_clutter(d.images[idx] / 16.0, d.target[idx], train_per_class, seed * 1000 + c,
+                                        with_masks=with_masks, with_glyphs=with_glyphs), idx, with_glyphs)
                  for c in range(10) for idx in [tr[d.target[tr] == c]]]
         return tuple(torch.cat(p) for p in zip(*parts))
     return _global(render_clutter(d.images[te] / 16.0, d.target[te], n_test, seed * 1000 + 999, with_masks=with_masks,
@@ -84,6 +85,7 @@ def _global(out, idx, with_glyphs):
 CLUTTER_MEAN, CLUTTER_STD = (0.4113, 0.4055, 0.3836), (0.1998, 0.1695, 0.1783)
 register_dataset(DatasetSpec(
     name="digits_clutter", num_classes=10, image_size=32, mean=CLUTTER_MEAN, std=CLUTTER_STD,
-    build=lambda base, split, tf: TensorImageDataset(*load_clutter_split(split), classes=[str(i) for i in range(10)], transform=tf),
+    build=lambda base, split, tf: TensorImageDataset(*load_clutter_split(split), classes=[str(i) for i in range(10)],
+                                                     transform=tf),
     transforms=lambda split: tensor_transforms(split, 32, CLUTTER_MEAN, CLUTTER_STD, pad=4, flip=False),
     layout="(generated from scikit-learn's digits and sample images; nothing to download)", url="scikit-learn"))

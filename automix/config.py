@@ -23,9 +23,10 @@ __all__ = ['PRESETS', 'ALPHAS', 'BACKBONE_OVERRIDES', 'PIPELINES', 'METHOD_NAMES
 # %% ../nbs/04a_config.ipynb #2121c677
 _CIFAR = dict(backbone="cifar_resnet18", epochs=400, batch_size=100, optimizer="sgd", lr=0.1, weight_decay=1e-4,
               min_lr=0.0, alpha_group="cifar", automix=dict(lam_concat=False, momentum_end=0.999999, min_lr=0.05))
-_IMAGENET = dict(backbone="resnet18", epochs=100, batch_size=256, optimizer="sgd", lr=0.1, weight_decay=1e-4, min_lr=0.0,
-                 alpha_group="imagenet", automix=dict(lam_concat=True, momentum_end=0.99999, mask_loss_anneal=True,
-                                                      mixblock_lr=0.1, mixblock_min_lr=1e-3))
+_IMAGENET = dict(backbone="resnet18", epochs=100, batch_size=256, optimizer="sgd", lr=0.1, weight_decay=1e-4,
+                 min_lr=0.0, alpha_group="imagenet",
+                 automix=dict(lam_concat=True, momentum_end=0.99999, mask_loss_anneal=True, mixblock_lr=0.1,
+                              mixblock_min_lr=1e-3))
 _FINE = dict(backbone="resnet18", epochs=200, batch_size=16, optimizer="sgd", lr=0.001, weight_decay=5e-4, min_lr=0.0,
              pretrained="download", alpha_group="fine",
              automix=dict(lam_concat=True, momentum_end=0.99999, mask_loss_anneal=True, mixblock_lr=0.01,
@@ -35,19 +36,21 @@ PRESETS = {
                    min_lr=0.0, alpha_group="cifar",
                    automix=dict(lam_concat=True, momentum_start=0.99, momentum_end=0.999, mixblock_lr=0.01,
                                 mixblock_min_lr=1e-3)),
-    "digits_clutter": dict(backbone="narrow_resnet10", epochs=200, batch_size=50, optimizer="sgd", lr=0.1, weight_decay=5e-4,
-                           min_lr=0.0, alpha_group="cifar",
+    "digits_clutter": dict(backbone="narrow_resnet10", epochs=200, batch_size=50, optimizer="sgd", lr=0.1,
+                           weight_decay=5e-4, min_lr=0.0, alpha_group="cifar",
                            automix=dict(lam_concat=True, momentum_start=0.99, momentum_end=0.999, mixblock_lr=0.01,
                                         mixblock_min_lr=1e-3)),
     "cifar10": _CIFAR, "cifar100": _CIFAR,
     "tiny_imagenet": {**_CIFAR, "lr": 0.2, "alpha_group": "tiny",
-                      "automix": dict(lam_concat=False, momentum_end=0.999999, min_lr=0.05, mixblock_lr=0.1, mixblock_min_lr=1e-3)},
+                      "automix": dict(lam_concat=False, momentum_end=0.999999, min_lr=0.05, mixblock_lr=0.1,
+                                      mixblock_min_lr=1e-3)},
     "imagenet": _IMAGENET, "inat2017": _IMAGENET, "inat2018": _IMAGENET,
     "places205": {**_IMAGENET, "alpha_group": "places"},
     "cub200": _FINE, "aircraft": _FINE, "cars": _FINE,
     # your own images (`folder`, `csv`): a fine-tuning recipe from scratch-or-pretrained ResNet-18 at 224 px
     **{k: dict(backbone="resnet18", epochs=100, batch_size=32, optimizer="sgd", lr=0.01, weight_decay=5e-4, min_lr=0.0,
-               alpha_group="fine", automix=dict(lam_concat=True, momentum_end=0.99999, mixblock_lr=0.01, mixblock_min_lr=5e-4))
+               alpha_group="fine",
+               automix=dict(lam_concat=True, momentum_end=0.99999, mixblock_lr=0.01, mixblock_min_lr=5e-4))
        for k in ("folder", "csv")},
 }
 # α per method and benchmark group (the official configs); AutoMix uses 2 everywhere.
@@ -73,7 +76,8 @@ BACKBONE_OVERRIDES = {("cifar100", "wrn28_8"): dict(lr=0.03, min_lr=0.0, weight_
 def keyword_defaults(cls) -> dict:
     """A class's own keyword defaults, read from its `__init__` where they are written: the one owner of each method
     setting."""
-    return {k: p.default for k, p in inspect.signature(cls.__init__).parameters.items() if p.default is not inspect.Parameter.empty}
+    params = inspect.signature(cls.__init__).parameters.items()
+    return {k: p.default for k, p in params if p.default is not inspect.Parameter.empty}
 
 # TrainConfig's AutoMix/AdAutoMix defaults come from here
 _AM, _ADA = keyword_defaults(AutoMix), keyword_defaults(AdAutoMix)
@@ -107,10 +111,12 @@ class TrainConfig:
     test_size: int | None = None        # test on a stratified, seeded subset of N images
     augment: bool = True                # the protocol's training augmentation
     progress: bool = True               # progress bars
-    ema: bool = False                   # vanilla and mixers: also keep and test an EMA of the weights on the momentum encoder's schedule (momentum_start → momentum_end); the pipelines have theirs, the momentum encoder
+    # the pipelines have an EMA of their own, the momentum encoder
+    ema: bool = False                   # vanilla, mixers: also test an EMA of the weights (momentum_start → _end)
     # AutoMix (notebooks 01_mixblock, 02_automix); None = the preset's value
     mask_layer: int | None = None       # AutoMix: the backbone stage whose features the Mix Block reads
-    scale_factor: int | None = None     # AutoMix: the mask's upsampling factor (None: the official rule where it lands on the image size, else derived from the feature and image sizes)
+    # None: the official rule where it lands on the image size, else derived from the feature and image sizes
+    scale_factor: int | None = None     # AutoMix: the mask's upsampling factor (None: the official rule where it fits)
     lam_concat: bool | None = None      # AutoMix: give λ to the Mix Block as a channel
     momentum_start: float | None = None # AutoMix (and --ema): EMA coefficient of the momentum encoder at the start
     momentum_end: float | None = None   # AutoMix (and --ema): EMA coefficient at the end (cosine)
@@ -163,7 +169,8 @@ def _num(name, v, kind=float, low=None, strict=True, allow_none=False):
     if isinstance(v, str):
         try: v = float(v) if kind is int else kind(v)
         except ValueError: raise ConfigError(f"{name} must be a number, got {v!r}") from None
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or (kind is int and not float(v).is_integer()) or not math.isfinite(v):
+    not_whole = kind is int and isinstance(v, (int, float)) and not float(v).is_integer()
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not_whole or not math.isfinite(v):
         raise ConfigError(f"{name} must be {'an integer' if kind is int else 'a number'}, got {v!r}")
     v = kind(v)
     if low is not None and (v <= low if strict else v < low):
@@ -189,7 +196,7 @@ def pick_device(device: str) -> torch.device:
 # %% ../nbs/04a_config.ipynb #1ca7ebcd
 def resolve_config(cfg: TrainConfig | None = None, **overrides) -> TrainConfig:
     "Fill `None` fields of `cfg` (updated by `overrides`) from the benchmark's preset and validate every value."
-    cfg = dataclasses.replace(cfg or TrainConfig(), **overrides) if overrides else dataclasses.replace(cfg or TrainConfig())
+    cfg = dataclasses.replace(cfg or TrainConfig(), **overrides)
     names = {f.name for f in dataclasses.fields(TrainConfig)}
     if cfg.dataset not in PRESETS: raise ConfigError(f"unknown dataset {cfg.dataset!r}; choose one of: "
                                                      f"{', '.join(sorted(PRESETS))}")
@@ -205,7 +212,8 @@ def resolve_config(cfg: TrainConfig | None = None, **overrides) -> TrainConfig:
             if getattr(cfg, k) is None: setattr(cfg, k, preset["automix"].get(k, _AM[k]))
     if cfg.alpha is None:
         cfg.alpha = ALPHAS.get(cfg.method, {}).get(preset["alpha_group"], 1.0) if cfg.method != "vanilla" else 0.0
-        if (cfg.dataset, backbone) == ("imagenet", "resnet18") and cfg.method in ("cutmix", "saliencymix", "fmix", "resizemix"):
+        if (cfg.dataset, backbone) == ("imagenet", "resnet18") and cfg.method in ("cutmix", "saliencymix", "fmix",
+                                                                                  "resizemix"):
             cfg.alpha = 0.2                  # the paper's ResNet-18 ImageNet exception
     if isinstance(cfg.pretrained, str) and cfg.pretrained.lower() in ("none", "false", ""): cfg.pretrained = None
     if not known_backbone(cfg.backbone):
@@ -221,7 +229,8 @@ def resolve_config(cfg: TrainConfig | None = None, **overrides) -> TrainConfig:
     )
     cfg.eval_every = _num("eval_every", cfg.eval_every, int, 0)
     cfg.lr = _num("lr", cfg.lr, float, 0)
-    for k in ("min_lr", "weight_decay", "momentum", "warmup_epochs", "label_smoothing", "mask_loss_weight", "lam_margin"):
+    for k in ("min_lr", "weight_decay", "momentum", "warmup_epochs", "label_smoothing", "mask_loss_weight",
+              "lam_margin"):
         setattr(cfg, k, _num(k, getattr(cfg, k), float, 0, strict=False))
     for k in ("mixblock_lr", "mixblock_min_lr", "momentum_start", "momentum_end"):
         setattr(cfg, k, _num(k, getattr(cfg, k), float, 0, strict=False, allow_none=True))
@@ -257,12 +266,14 @@ def resolve_config(cfg: TrainConfig | None = None, **overrides) -> TrainConfig:
                           f"({cfg.momentum_start}): the EMA's cosine schedule rises")
     if cfg.mixblock_lr is not None and cfg.mixblock_min_lr is not None and cfg.mixblock_min_lr > cfg.mixblock_lr:
         raise ConfigError(f"mixblock_min_lr ({cfg.mixblock_min_lr}) must not exceed mixblock_lr ({cfg.mixblock_lr})")
-    for k in (f.name for f in dataclasses.fields(TrainConfig) if f.type in ("bool", "bool | None") and getattr(cfg, f.name) is not None):
+    flags = [f.name for f in dataclasses.fields(TrainConfig) if f.type in ("bool", "bool | None")]
+    for k in (k for k in flags if getattr(cfg, k) is not None):
         # every boolean field, read off the dataclass
         setattr(cfg, k, _bool(k, getattr(cfg, k)))
     if cfg.mask_layer is not None: cfg.mask_layer = _num("mask_layer", cfg.mask_layer, int, 0, strict=False)
     if cfg.scale_factor is not None: cfg.scale_factor = _num("scale_factor", cfg.scale_factor, int, 0)
-    for k, hi, closed in (("label_smoothing", 1, False), ("momentum", 1, False), ("momentum_start", 1, True), ("momentum_end", 1, True)):
+    for k, hi, closed in (("label_smoothing", 1, False), ("momentum", 1, False), ("momentum_start", 1, True),
+                          ("momentum_end", 1, True)):
         v = getattr(cfg, k)
         if v is not None and (v > hi or (v == hi and not closed)):
             raise ConfigError(f"{k} must be in [0, {hi}{']' if closed else ')'}, got {v}" + (" (SGD momentum; the EMA "
@@ -295,8 +306,8 @@ def check_backbone_name(name: str):
 
 # %% ../nbs/04a_config.ipynb #cfg00004
 # Fields that may differ when a run is resumed: they do not change what the run computes.
-MAY_CHANGE_ON_RESUME = ("resume", "progress", "num_workers", "device", "out_dir", "dump_rank_state", "keep_epochs", "verify_images",
-                        "log", "log_images_every")
+MAY_CHANGE_ON_RESUME = ("resume", "progress", "num_workers", "device", "out_dir", "dump_rank_state", "keep_epochs",
+                        "verify_images", "log", "log_images_every")
 # Fields added after runs were first committed, with the default that reproduces those runs: a saved config without one
 # of them was trained at that default, so it still names (run_key), finishes (is_done) and resumes the same run.
 ADDED_FIELDS = dict(ema=False, scale_factor=None, device_data=False, loss="ce")
@@ -305,13 +316,15 @@ def run_settings(cfg) -> dict:
     """What defines what a run computes: every field but those in `MAY_CHANGE_ON_RESUME`, and an added field only where
     it is not at its default."""
     d = asdict(cfg) if dataclasses.is_dataclass(cfg) else dict(cfg)
-    return {k: v for k, v in d.items() if k in _FIELDS and k not in MAY_CHANGE_ON_RESUME and not (k in ADDED_FIELDS and v == ADDED_FIELDS[k])}
+    default = lambda k, v: k in ADDED_FIELDS and v == ADDED_FIELDS[k]      # an added field at its default: as if absent
+    return {k: v for k, v in d.items() if k in _FIELDS and k not in MAY_CHANGE_ON_RESUME and not default(k, v)}
 
 _FIELDS = {f.name for f in dataclasses.fields(TrainConfig)}
 
 def check_same_run(saved: dict, cfg: TrainConfig, path, preset=()):
     """Refuse to resume `path` under a configuration that differs from the one it was trained with, naming every field
-    the user set; fields filled from a preset (`preset`, on either side) are named apart, as what those settings imply."""
+    the user set; fields filled from a preset (`preset`, on either side) are named apart, as what those settings
+    imply."""
     was, now = run_settings(saved), run_settings(cfg)
     same_place = lambda a, b: (
         os.path.realpath(os.path.expanduser(str(a))) == os.path.realpath(os.path.expanduser(str(b)))

@@ -121,10 +121,9 @@ def warn_short_ema(method, total: int, rank: int = 0) -> float | None:
     if kept > 0.2 and rank == 0:
         import warnings
         warnings.warn(f"the EMA network will end this run still holding {kept:.0%} of its random initial weights "
-                      f"({total} steps, "
-                      f"coefficient {start} → {end}), so its scores will lag the online network's (the *_top1_online "
-                      "keys); "
-                      "train more steps or lower momentum_start/momentum_end to let it catch up", ShortEMAWarning, stacklevel=2)
+                      f"({total} steps, coefficient {start} → {end}), so its scores will lag the online network's (the "
+                      "*_top1_online keys); train more steps or lower momentum_start/momentum_end to let it catch up",
+                      ShortEMAWarning, stacklevel=2)
     return kept
 
 # %% ../nbs/00_core.ipynb #ema00001

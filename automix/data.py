@@ -88,12 +88,12 @@ def build_csv(base: Path, split: str, transform=None) -> FileImageDataset:
     paths = resolve_listed([(p, ln) for ln, p, _ in lst], listing, base)
     return FileImageDataset(paths, [classes.index(key(l)) for _, _, l in lst], classes, transform)
 
-register_dataset(DatasetSpec(name="folder", build=build_folder, num_classes=0, image_size=224, required=("train", "test"),
-    mean=IMAGENET_MEAN, std=IMAGENET_STD,
+register_dataset(DatasetSpec(name="folder", build=build_folder, num_classes=0, image_size=224,
+    required=("train", "test"), mean=IMAGENET_MEAN, std=IMAGENET_STD,
     transforms=lambda split: image_transforms(split, 224), layout="<root>/train/<class>/*.jpg, "
                                                                   "<root>/test/<class>/*.jpg"))
-register_dataset(DatasetSpec(name="csv", build=build_csv, num_classes=0, image_size=224, required=("train.csv", "test.csv"),
-    mean=IMAGENET_MEAN, std=IMAGENET_STD,
+register_dataset(DatasetSpec(name="csv", build=build_csv, num_classes=0, image_size=224,
+    required=("train.csv", "test.csv"), mean=IMAGENET_MEAN, std=IMAGENET_STD,
     transforms=lambda split: image_transforms(split, 224), layout="<root>/train.csv, <root>/test.csv (header: "
                                                                   "path,label)"))
 

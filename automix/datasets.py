@@ -93,8 +93,8 @@ def get_dataset(name: str, root="data", split: str = "train", transform="default
 # %% ../nbs/03_datasets.ipynb #ds0pipe1
 def input_pipeline(transform) -> dict:
     """The deterministic steps of a test `transform` (torchvision's v1 or v2 classes, nested `Compose` too): `resize`
-    (and its `interpolation`) and `size` (the centre crop) in pixels, `mean`/`std` of its `Normalize`; None where absent.
-    Steps a dataset applies itself (Aircraft's banner crop) are not in a transform, so not here."""
+    (and its `interpolation`) and `size` (the centre crop) in pixels, `mean`/`std` of its `Normalize`; None where
+    absent. Steps a dataset applies itself (Aircraft's banner crop) are not in a transform, so not here."""
     import torchvision.transforms as T1
     def flat(t):
         if t is None: return []
@@ -145,7 +145,8 @@ def tensor_transforms(split: str, size: int, mean, std, pad: int = 4, flip: bool
 
 register_dataset(DatasetSpec(
     name="digits", num_classes=10, image_size=32, mean=DIGITS_MEAN, std=DIGITS_STD,
-    build=lambda base, split, tf: TensorImageDataset(*load_digits_split(split), classes=[str(i) for i in range(10)], transform=tf),
+    build=lambda base, split, tf: TensorImageDataset(*load_digits_split(split), classes=[str(i) for i in range(10)],
+                                                     transform=tf),
     transforms=lambda split: tensor_transforms(split, 32, DIGITS_MEAN, DIGITS_STD, pad=3, flip=False),
     layout="(embedded in scikit-learn; nothing to download)", url="scikit-learn"))
 
@@ -287,7 +288,8 @@ def named_errors(loader):
         except StopIteration: return
         except Exception as e:
             msg = str(e).strip()
-            hint = lambda t: t if "cannot read image" not in t or "--verify_images" in t else t + " (--verify_images decodes every image before training)"
+            unnamed = lambda t: "cannot read image" in t and "--verify_images" not in t
+            hint = lambda t: t + " (--verify_images decodes every image before training)" if unnamed(t) else t
             if not (msg.startswith("Caught ") and "DataLoader worker" in msg):
                 if isinstance(e, OSError) and hint(msg) != msg: raise OSError(hint(msg)) from None
                 raise

@@ -79,8 +79,9 @@ TV_DETECTION_ARCHS = ("resnet18", "resnet34", "resnet50", "resnet101")
 # Small images (min_size < 320: a few objects in 64 px) need far fewer proposals and sampled RoIs than torchvision's
 # defaults (2,000 proposals, 512 RoIs per image, a 1,024-wide box head), which spend a CPU's time on RoIAlign's backward
 # and the box head's matrix products for nothing (profiled: 75% of a step).
-SMALL_IMAGES = dict(rpn_pre_nms_top_n_train=300, rpn_post_nms_top_n_train=150, rpn_pre_nms_top_n_test=150, rpn_post_nms_top_n_test=100,
-                    rpn_batch_size_per_image=64, box_batch_size_per_image=64, box_detections_per_img=20)
+SMALL_IMAGES = dict(rpn_pre_nms_top_n_train=300, rpn_post_nms_top_n_train=150, rpn_pre_nms_top_n_test=150,
+                    rpn_post_nms_top_n_test=100, rpn_batch_size_per_image=64, box_batch_size_per_image=64,
+                    box_detections_per_img=20)
 
 def backbone_file(path) -> Path:
     "The exported `model.safetensors` of a run folder (or the file itself)."
@@ -123,11 +124,12 @@ def level_strides(backbone: nn.Module, size: int = 256) -> list[int]:
     backbone.train(was)
     return [size // f.shape[-1] for f in feats.values()]
 
-def build_detector(source, num_classes: int, min_size: int = 800, max_size: int = 1333, trainable: int = 3, bn: str = "frozen",
-                   anchor_sizes=None, fpn_channels: int | None = None, arch: str | None = None, detector_kw: dict | None = None) -> FasterRCNN:
-    """Faster R-CNN with FPN for `num_classes` object classes (background added), its backbone from `source`: a run folder
-    or its `model.safetensors`, or `None` with `arch` for a randomly initialised backbone. A torchvision ResNet (`tv:`)
-    becomes `resnet_fpn_backbone`'s body (strict key check); any of this repository's staged backbones becomes a
+def build_detector(source, num_classes: int, min_size: int = 800, max_size: int = 1333, trainable: int = 3,
+                   bn: str = "frozen", anchor_sizes=None, fpn_channels: int | None = None, arch: str | None = None,
+                   detector_kw: dict | None = None) -> FasterRCNN:
+    """Faster R-CNN with FPN for `num_classes` object classes (background added), its backbone from `source`: a run
+    folder or its `model.safetensors`, or `None` with `arch` for a randomly initialised backbone. A torchvision ResNet
+    (`tv:`) becomes `resnet_fpn_backbone`'s body (strict key check); any of this repository's staged backbones becomes a
     `StagedFPN`. `trainable`: stages trained (torchvision's default 3 of 4); `bn`: 'frozen' (torchvision's recipe) or
     'train'; `min_size`/`max_size`: the resize (torchvision: 800/1333; small images want their own size);
     `anchor_sizes`: one size per pyramid level (default: 8 × each level's stride, torchvision's rule — 32…512 for a
@@ -135,7 +137,9 @@ def build_detector(source, num_classes: int, min_size: int = 800, max_size: int 
     if bn not in ("frozen", "train"): raise ValueError(f"bn must be 'frozen' or 'train', got {bn!r}")
     if source is not None: library, arch, sd, _ = backbone_weights(source)
     elif arch is None: raise ValueError("give a run folder (or model.safetensors) or, for a random backbone, arch")
-    else: library, arch, sd = ("tv", arch.removeprefix("tv:"), None) if arch.startswith("tv:") else ("automix", arch, None)
+    else:
+        library, sd = ("tv" if arch.startswith("tv:") else "automix"), None
+        arch = arch.removeprefix("tv:")
     if library == "tv":
         if arch not in TV_DETECTION_ARCHS: raise ValueError("a torchvision backbone for detection is one of "
                                                             f"{', '.join(TV_DETECTION_ARCHS)}; got {arch}")
@@ -167,8 +171,10 @@ def build_detector(source, num_classes: int, min_size: int = 800, max_size: int 
     names = [str(i) for i in range(levels - 1)]
     pool = MultiScaleRoIAlign(featmap_names=names, output_size=7, sampling_ratio=2)
     kw = dict(num_classes=num_classes + 1)
-    if min_size < 320: kw = dict(SMALL_IMAGES, box_head=TwoMLPHead(backbone.out_channels * 7 * 7, 256), box_predictor=FastRCNNPredictor(256, num_classes + 1))
-    return FasterRCNN(backbone, rpn_anchor_generator=anchors, box_roi_pool=pool, min_size=min_size, max_size=max_size, **(kw | (detector_kw or {})))
+    if min_size < 320: kw = dict(SMALL_IMAGES, box_head=TwoMLPHead(backbone.out_channels * 7 * 7, 256),
+                                 box_predictor=FastRCNNPredictor(256, num_classes + 1))
+    return FasterRCNN(backbone, rpn_anchor_generator=anchors, box_roi_pool=pool, min_size=min_size, max_size=max_size,
+                      **(kw | (detector_kw or {})))
 
 # %% ../nbs/10_detection.ipynb #det00011
 def detection_scores(preds: list[dict], targets: list[dict]) -> dict:
@@ -197,8 +203,9 @@ def evaluate_detector(model, ds, batch_size: int = 8, device="cpu") -> dict:
         targets += ts
     return detection_scores(preds, targets)
 
-def finetune_detector(model, train_ds, test_ds, epochs: int = 12, batch_size: int = 8, lr: float = 0.02, weight_decay: float = 1e-4,
-                      warmup_iters: int = 100, seed: int = 0, device="cpu", out=None, log=print) -> list[dict]:
+def finetune_detector(model, train_ds, test_ds, epochs: int = 12, batch_size: int = 8, lr: float = 0.02,
+                      weight_decay: float = 1e-4, warmup_iters: int = 100, seed: int = 0, device="cpu", out=None,
+                      log=print) -> list[dict]:
     """SGD (momentum 0.9) with a linear warm-up and a cosine decay of the loss torchvision's detector returns; box AP
     after each epoch; one row per epoch. With `out`, each epoch's rows go to `metrics.csv` and the state to `last.pt`
     (atomically) and a rerun resumes from it: every epoch reseeds its order and sampling, so a resumed run equals an
@@ -220,7 +227,8 @@ def finetune_detector(model, train_ds, test_ds, epochs: int = 12, batch_size: in
     total = epochs * steps
     for epoch in range(start, epochs):
         torch.manual_seed(seed * 1_000 + epoch)                     # the RPN's and RoI heads' sampling
-        dl = torch.utils.data.DataLoader(train_ds, batch_size, shuffle=True, collate_fn=collate, drop_last=len(train_ds) > batch_size,
+        dl = torch.utils.data.DataLoader(train_ds, batch_size, shuffle=True, collate_fn=collate,
+                                         drop_last=len(train_ds) > batch_size,
                                          generator=torch.Generator().manual_seed(seed * 1_000 + epoch))
         model.train()
         t0, sums = time.time(), {}
@@ -236,8 +244,8 @@ def finetune_detector(model, train_ds, test_ds, epochs: int = 12, batch_size: in
             loss.backward()
             opt.step()
             for name, v in losses.items(): sums[name] = sums.get(name, 0.0) + float(v.detach())
-        row = dict(epoch=epoch + 1, **{f"train_{k}": v / steps for k, v in sums.items()}, **evaluate_detector(model, test_ds, device=device),
-                   epoch_time_s=time.time() - t0)
+        row = dict(epoch=epoch + 1, **{f"train_{k}": v / steps for k, v in sums.items()},
+                   **evaluate_detector(model, test_ds, device=device), epoch_time_s=time.time() - t0)
         rows.append(row)
         if out is not None:
             pd.DataFrame(rows).to_csv(Path(out) / "metrics.csv", index=False)
@@ -251,22 +259,25 @@ def finetune_detector(model, train_ds, test_ds, epochs: int = 12, batch_size: in
     return rows
 
 # %% ../nbs/10_detection.ipynb #det00026
-def run_detection(run_dir=None, dataset: str = "digits_clutter_det", data_root="data", out_dir=None, arch: str | None = None,
-                  epochs: int = 8, batch_size: int = 16, lr: float = 0.02, min_size: int | None = None, max_size: int | None = None,
-                  trainable: int | None = None, bn: str = "frozen", seed: int = 0, device: str = "cpu", anchor_sizes=None, log=print) -> dict:
+def run_detection(run_dir=None, dataset: str = "digits_clutter_det", data_root="data", out_dir=None,
+                  arch: str | None = None, epochs: int = 8, batch_size: int = 16, lr: float = 0.02,
+                  min_size: int | None = None, max_size: int | None = None, trainable: int | None = None,
+                  bn: str = "frozen", seed: int = 0, device: str = "cpu", anchor_sizes=None, log=print) -> dict:
     """Fine-tune a detector whose backbone is `run_dir`'s exported network (or, with `arch` and no `run_dir`, a random
-    one) on `dataset`, in `out_dir` (`config.json`, `metrics.csv`, `last.pt`, `summary.json`; a rerun resumes); returns the summary.
-    Defaults per dataset: VOC/COCO the torchvision reference (800/1333 px, three stages trained); the embedded task its
-    64-px images and every stage trained (its backbones were trained at 32 px on the same kind of images). `anchor_sizes`:
-    one per pyramid level (default: from the backbone's strides). A refused run writes nothing."""
+    one) on `dataset`, in `out_dir` (`config.json`, `metrics.csv`, `last.pt`, `summary.json`; a rerun resumes);
+    returns the summary. Defaults per dataset: VOC/COCO the torchvision reference (800/1333 px, three stages trained);
+    the embedded task its 64-px images and every stage trained (its backbones were trained at 32 px on the same kind of
+    images). `anchor_sizes`: one per pyramid level (default: from the backbone's strides). A refused run writes
+    nothing."""
     small = dataset == "digits_clutter_det"
     if epochs < 1 or batch_size < 1 or not lr > 0: raise ValueError("epochs and batch_size must be ≥ 1 and lr > 0; "
                                                                     f"got {epochs}, {batch_size}, {lr}")
     if (run_dir is None) == (arch is None):
         raise ValueError("give run_dir (a finished run whose backbone transfers) or arch (a random "
                          f"backbone){', not both' if run_dir is not None else ''}")
-    cfg = dict(run_dir=None if run_dir is None else str(run_dir), dataset=dataset, data_root=str(data_root), arch=arch, epochs=epochs,
-               batch_size=batch_size, lr=lr, min_size=min_size or (64 if small else 800), max_size=max_size or (64 if small else 1333),
+    cfg = dict(run_dir=None if run_dir is None else str(run_dir), dataset=dataset, data_root=str(data_root), arch=arch,
+               epochs=epochs, batch_size=batch_size, lr=lr, min_size=min_size or (64 if small else 800),
+               max_size=max_size or (64 if small else 1333),
                trainable=trainable if trainable is not None else (4 if small else 3), bn=bn, seed=seed)
     # only when set: older runs' configs still match
     if anchor_sizes is not None: cfg["anchor_sizes"] = [int(s) for s in anchor_sizes]
@@ -282,18 +293,19 @@ def run_detection(run_dir=None, dataset: str = "digits_clutter_det", data_root="
     if saved.is_file() and json.loads(saved.read_text()) != cfg:
         raise ValueError(f"{out} holds another detection run ({saved}); choose another out_dir")
     torch.manual_seed(seed)
-    det = build_detector(run_dir, len(tr.classes), min_size=cfg["min_size"], max_size=cfg["max_size"], trainable=cfg["trainable"], bn=bn,
-                         # every check passed before the run folder is written
-                         arch=arch, anchor_sizes=anchor_sizes)
+    # every check passes before the run folder is written
+    det = build_detector(run_dir, len(tr.classes), min_size=cfg["min_size"], max_size=cfg["max_size"],
+                         trainable=cfg["trainable"], bn=bn, arch=arch, anchor_sizes=anchor_sizes)
     out.mkdir(parents=True, exist_ok=True)
     saved.write_text(json.dumps(cfg, indent=1))
-    rows = finetune_detector(det, tr, te, epochs=epochs, batch_size=batch_size, lr=lr, warmup_iters=min(100, epochs * max(1, len(tr) // batch_size) // 4),
-                             seed=seed, device=device, out=out, log=log)
+    rows = finetune_detector(det, tr, te, epochs=epochs, batch_size=batch_size, lr=lr,
+                             warmup_iters=min(100, epochs * max(1, len(tr) // batch_size) // 4), seed=seed,
+                             device=device, out=out, log=log)
     last = rows[-1]
     from automix.runs import code_version, hardware
-    summary = dict(map=last["map"], map_50=last["map_50"], map_75=last["map_75"], best_map=max(r["map"] for r in rows), epochs=len(rows),
-                   train_time_s=sum(r["epoch_time_s"] for r in rows), commit=code_version(), hardware=hardware(torch.device(device)),
-                   backbone_sha256=cfg.get("backbone_sha256"),
+    summary = dict(map=last["map"], map_50=last["map_50"], map_75=last["map_75"], best_map=max(r["map"] for r in rows),
+                   epochs=len(rows), train_time_s=sum(r["epoch_time_s"] for r in rows), commit=code_version(),
+                   hardware=hardware(torch.device(device)), backbone_sha256=cfg.get("backbone_sha256"),
                    out_dir=str(out))
     (out / "summary.json").write_text(json.dumps(summary, indent=1))
     torch.save(det.state_dict(), out / "detector.pt.tmp")

@@ -14,8 +14,8 @@ __all__ = ['VOC_CLASSES', 'VOC_LAYOUT', 'COCO_LAYOUT', 'DETECTION_SETS', 'Detect
            'make_voc_fixture', 'make_coco_fixture', 'render_det', 'digits_clutter_det', 'detection_set', 'draw_boxes']
 
 # %% ../nbs/10a_detection_data.ipynb #det00014
-VOC_CLASSES = ("aeroplane", "bicycle", "bird", "boat", "bottle", "bus", "car", "cat", "chair", "cow", "diningtable", "dog",
-               "horse", "motorbike", "person", "pottedplant", "sheep", "sofa", "train", "tvmonitor")
+VOC_CLASSES = ("aeroplane", "bicycle", "bird", "boat", "bottle", "bus", "car", "cat", "chair", "cow", "diningtable",
+               "dog", "horse", "motorbike", "person", "pottedplant", "sheep", "sofa", "train", "tvmonitor")
 
 class DetectionSet(torch.utils.data.Dataset):
     """Images `[3, H, W]` in [0, 1] with targets `{boxes [K, 4] xyxy, labels [K] (1…C; 0 is background), iscrowd [K]}`;
@@ -33,7 +33,8 @@ def _image(path) -> torch.Tensor:
 def _target(boxes, labels, crowd=None):
     boxes = torch.as_tensor(boxes, dtype=torch.float32).reshape(-1, 4)
     labels = torch.as_tensor(labels, dtype=torch.int64).reshape(-1)
-    crowd = torch.zeros(len(labels), dtype=torch.int64) if crowd is None else torch.as_tensor(crowd, dtype=torch.int64).reshape(-1)
+    crowd = torch.zeros(len(labels)) if crowd is None else torch.as_tensor(crowd)
+    crowd = crowd.to(torch.int64).reshape(-1)
     return dict(boxes=boxes, labels=labels, iscrowd=crowd)
 
 VOC_LAYOUT = ("<data_root>/VOCdevkit/VOC2007/{JPEGImages,Annotations,ImageSets/Main/{trainval,test}.txt} and "
@@ -56,8 +57,9 @@ def voc_split(root, year: str, image_set: str, keep_difficult: bool) -> Detectio
         img, ann = ds[i]
         objs = ann["annotation"].get("object", [])
         objs = objs if isinstance(objs, list) else [objs]
-        rows = [([float(o["bndbox"][k]) - 1 for k in ("xmin", "ymin")] + [float(o["bndbox"][k]) for k in ("xmax", "ymax")],
-                 VOC_CLASSES.index(o["name"]) + 1, int(o.get("difficult", "0") or 0)) for o in objs]
+        corner = lambda o, ks: [float(o["bndbox"][k]) for k in ks]
+        box = lambda o: [v - 1 for v in corner(o, ("xmin", "ymin"))] + corner(o, ("xmax", "ymax"))
+        rows = [(box(o), VOC_CLASSES.index(o["name"]) + 1, int(o.get("difficult", "0") or 0)) for o in objs]
         if not keep_difficult: rows = [r for r in rows if not r[2]]
         x = torchvision.transforms.functional.pil_to_tensor(img.convert("RGB")).float() / 255
         return x, _target([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
@@ -170,7 +172,8 @@ def make_coco_fixture(root, per_split: int = 3) -> Path:
 # %% ../nbs/10a_detection_data.ipynb #det00018
 def render_det(glyphs, labels, n: int, seed: int, size: int = 64, per_image=(1, 3), scale=(14, 24), fragments: int = 2):
     """`n` images `[3, size, size]` of `digits_clutter`'s kind — photographic clutter, faint fragments of other digits —
-    each holding 1–3 whole digits at random places and sizes, with their boxes (the glyph's ink: opacity > 0.1) and classes."""
+    each holding 1–3 whole digits at random places and sizes, with their boxes (the glyph's ink: opacity > 0.1) and
+    classes."""
     from automix.clutter import _photo_bank, paste_glyph
     g = torch.Generator().manual_seed(seed)
     photos = _photo_bank()
@@ -215,7 +218,8 @@ def digits_clutter_det(split: str, n_train: int = 600, n_test: int = 200, seed: 
     d = load_digits()
     tr, te = train_test_split(np.arange(len(d.target)), test_size=0.2, stratify=d.target, random_state=0)
     idx = tr if split == "train" else te
-    x, t = render_det(d.images[idx] / 16.0, d.target[idx], n_train if split == "train" else n_test, seed * 1000 + (1 if split == "train" else 2))
+    x, t = render_det(d.images[idx] / 16.0, d.target[idx], n_train if split == "train" else n_test,
+                      seed * 1000 + (1 if split == "train" else 2))
     return DetectionSet(list(range(len(x))), lambda i: (x[i], t[i]), [str(c) for c in range(10)])
 
 DETECTION_SETS = dict(digits_clutter_det=lambda root, split: digits_clutter_det(split), voc=voc, coco=coco)

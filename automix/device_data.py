@@ -60,7 +60,8 @@ class DeviceLoader:
         aug = device_augmentation(base.transform if transform is None else transform)
         images, labels = (base.images, base.targets) if idx is None else (base.images[idx], base.targets[idx])
         self.images, self.labels = images.to(device), labels.to(device)       # uint8 stays uint8 on the device
-        self.aug, self.batch_size, self.train, self.drop_last, self.device = aug, batch_size, train, drop_last, torch.device(device)
+        self.aug, self.batch_size, self.train, self.drop_last = aug, batch_size, train, drop_last
+        self.device = torch.device(device)
         self.dataset, self.num_workers = ds, 0
         mean, std = aug["mean"] or [0.0], aug["std"] or [1.0]
         self.mean = torch.tensor(mean, device=device).view(1, -1, 1, 1)

@@ -38,7 +38,8 @@ FINE_GRAINED = dict(image_size=224, mean=IMAGENET_MEAN, std=IMAGENET_STD,
 
 register_dataset(DatasetSpec(
     name="cub200", build=build_cub, num_classes=200, **FINE_GRAINED, folder="CUB_200_2011",
-    required=("images", "images.txt", "image_class_labels.txt", "train_test_split.txt", "classes.txt", "bounding_boxes.txt"),
+    required=("images", "images.txt", "image_class_labels.txt", "train_test_split.txt", "classes.txt",
+              "bounding_boxes.txt"),
     layout=("CUB_200_2011/images/<NNN.Name>/<file>.jpg\nCUB_200_2011/images.txt            (id path)\n"
             "CUB_200_2011/image_class_labels.txt (id class, 1-based)\n"
             "CUB_200_2011/train_test_split.txt   (id 1|0, 1 = train)\n"
@@ -94,7 +95,8 @@ def build_aircraft(base: Path, split: str, transform=None) -> FileImageDataset:
 
 register_dataset(DatasetSpec(
     name="aircraft", build=build_aircraft, num_classes=100, **FINE_GRAINED, folder="fgvc-aircraft-2013b",
-    required=("data/images", "data/variants.txt", "data/images_variant_trainval.txt", "data/images_variant_test.txt", "data/images_box.txt"),
+    required=("data/images", "data/variants.txt", "data/images_variant_trainval.txt", "data/images_variant_test.txt",
+              "data/images_box.txt"),
     layout="fgvc-aircraft-2013b/data/images/<7 digits>.jpg, data/variants.txt,\n"
            "fgvc-aircraft-2013b/data/images_variant_{trainval,test}.txt (<id> <variant name>), data/images_box.txt",
     url="https://www.robots.ox.ac.uk/~vgg/data/fgvc-aircraft/ (fgvc-aircraft-2013b.tar.gz)"))

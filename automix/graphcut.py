@@ -134,14 +134,16 @@ def _cut_output(cost, counts, beta: float, soft: bool):
     pairs = []
     if soft and len(used) >= 2:
         top = used if len(used) == 2 else torch.sort(counts.topk(3).indices).values
-        pairs = [(int(top[0]), int(top[1]))] if len(top) == 2 else [(int(top[a]), int(top[b])) for a, b in ((0, 1), (0, 2), (1, 2))]
+        couples = ((0, 1),) if len(top) == 2 else ((0, 1), (0, 2), (1, 2))
+        pairs = [(int(top[a]), int(top[b])) for a, b in couples]
     L = m + len(pairs)
     unary = torch.cat([cost] + [((cost[..., a] + cost[..., b]) / 2 - 5e-4)[..., None] for a, b in pairs], -1)
     pair = 1 - np.eye(L, dtype=np.float32)
     for p, (a, b) in enumerate(pairs):          # a half-half block next to one of its own inputs is a small change
         pair[m + p, [a, b]] = pair[[a, b], m + p] = 0.25
     lab = gco.cut_grid_graph(np.ascontiguousarray(unary.numpy(), dtype=np.float32), pair,
-                             np.full((B - 1, B), beta, np.float32), np.full((B, B - 1), beta, np.float32), algorithm="swap")
+                             np.full((B - 1, B), beta, np.float32), np.full((B, B - 1), beta, np.float32),
+                             algorithm="swap")
     lab = torch.as_tensor(lab.reshape(B, B), dtype=torch.long)
     share = torch.cat([torch.eye(m), torch.zeros(len(pairs), m)])
     for p, (a, b) in enumerate(pairs): share[m + p, [a, b]] = 0.5
@@ -161,7 +163,8 @@ def _break_ties(z):
 
 # %% ../nbs/00a_graphcut.ipynb #14bf9236
 def comix_labels(cost, A=None, beta: float = 0.32, gamma: float = 1.0, eta: float = 0.05, prior_alpha: float = 2.0,
-                 thres: float = 0.83, thres_type: str = "hard", niter: int = 4, resolve: bool = True, soft: bool = True):
+                 thres: float = 0.83, thres_type: str = "hard", niter: int = 4, resolve: bool = True,
+                 soft: bool = True):
     "Co-Mixup's labelling `[m, B, B, m]` of `m` outputs over `m` inputs with costs `cost [m, B, B]` (−saliency)."
     m, B, _ = cost.shape
     A = torch.eye(m) if A is None else A.float()
@@ -199,7 +202,8 @@ class CoMixup(Mixer):
         if block_num != -1 and block_num < 1: raise ValueError("comixup: block_num must be ≥ 1 or -1 (random), got "
                                                                f"{block_num}")
         self.block_num, self.part, self.beta, self.gamma, self.eta = block_num, part, beta, gamma, eta
-        self.thres, self.thres_type, self.omega, self.niter, self.resolve, self.clean_lam = thres, thres_type, omega, niter, resolve, clean_lam
+        self.thres, self.thres_type, self.omega = thres, thres_type, omega
+        self.niter, self.resolve, self.clean_lam = niter, resolve, clean_lam
 
     def _saliency(self, model, x, y):
         "Input-gradient saliency `[N, H, W]` and, with `clean_lam > 0`, the clean loss (kept in the graph)."

@@ -48,7 +48,9 @@ def make_loaders(cfg, train_ds, test_ds, device, dist=None):
         test_part = Subset(test_ds, range(rank, len(test_ds), world))
     # a fresh loader per epoch drew these
     if workers == 0: sampler, items, loader_gen = base, train_ds, (g if world == 1 else None)
-    else: sampler, items, loader_gen = SeededSampler(base, rank=rank), SeededItems(train_ds), torch.Generator()  # (its own: no global draw)
+    else:
+        # (its own: no global draw)
+        sampler, items, loader_gen = SeededSampler(base, rank=rank), SeededItems(train_ds), torch.Generator()
     train_dl = DataLoader(items, per_rank, sampler=sampler, drop_last=drop, generator=loader_gen, **kw)
     test_dl = DataLoader(test_part, max(per_rank, 256), shuffle=False, **kw)
     def set_epoch(seed: int):

@@ -66,7 +66,8 @@ def label_agreement_of_run(d, keep_epochs=None, batches: int = 8, batch_size: in
     cfg, m = _pixel_mixing_run(d, "label agreement", "no digit can be more or less visible")
     def compute():
         xn, yt, ink = _clutter_test()
-        cks = [f"epoch{e}.pt" for e in str(keep_epochs or cfg.get("keep_epochs") or "").replace(" ", "").split(",") if (d / f"epoch{e}.pt").is_file()] if m in PIPELINES else ["last.pt"]
+        kept = str(keep_epochs or cfg.get("keep_epochs") or "").replace(" ", "").split(",")
+        cks = [f"epoch{e}.pt" for e in kept if (d / f"epoch{e}.pt").is_file()] if m in PIPELINES else ["last.pt"]
         out = []
         for ck in cks:
             method, c, _ = load_method(d, ck)
@@ -82,7 +83,8 @@ def label_agreement_of_run(d, keep_epochs=None, batches: int = 8, batch_size: in
                 Vs.append(V.flatten())
                 lams.append(lam.flatten())
                 vs.append(v.flatten())
-            out.append(dict(method=m, checkpoint=ck.replace(".pt", ""), **agreement(torch.cat(Vs), torch.cat(lams), torch.cat(vs)), probe_dropped=dropped))
+            out.append(dict(method=m, checkpoint=ck.replace(".pt", ""),
+                            **agreement(torch.cat(Vs), torch.cat(lams), torch.cat(vs)), probe_dropped=dropped))
         return out
     return cached_json(d, "label_agreement.json", compute)
 
@@ -165,9 +167,9 @@ def oracle_agreement_of_run(d, judge_dir, pairs: int = 200, lams=LAM_GRID) -> li
 # %% ../nbs/09c_measures.ipynb #bc95f9dd
 @contextlib.contextmanager
 def run_threads(d):
-    """torch's thread count set to the one run `d` recorded (`hardware`: 'cpu (N threads; …'), restored afterwards.
-    A re-evaluation on the run's batches and thread count takes the run's float path on the same machine, so its
-    verdicts equal the logged top-1 exactly; another thread count may split a reduction otherwise and flip a near-tie."""
+    """torch's thread count set to the one run `d` recorded (`hardware`: 'cpu (N threads; …'), restored afterwards. A
+    re-evaluation on the run's batches and thread count takes the run's float path on the same machine, so its verdicts
+    equal the logged top-1 exactly; another thread count may split a reduction otherwise and flip a near-tie."""
     import torch
     from automix.runs import read_run
     m = re.match(r"cpu \((\d+) threads", str(read_run(d, "config").get("hardware", "")))

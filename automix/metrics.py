@@ -85,7 +85,8 @@ def _motion(x, k):
 def _zoom(x, z):
     H, W = x.shape[-2:]
     h, w = int(H / z), int(W / z)
-    zoomed = F.interpolate(x[..., (H - h) // 2:(H - h) // 2 + h, (W - w) // 2:(W - w) // 2 + w], size=(H, W), mode="bilinear", align_corners=False)
+    zoomed = F.interpolate(x[..., (H - h) // 2:(H - h) // 2 + h, (W - w) // 2:(W - w) // 2 + w], size=(H, W),
+                           mode="bilinear", align_corners=False)
     return (x + zoomed) / 2
 
 def _elastic(x, a, gen):
@@ -102,9 +103,10 @@ def _pixelate(x, f):
     )
 
 # severities 1..5 (one parameter per corruption, growing with severity)
-_SEV = dict(gaussian_noise=[.04, .06, .08, .09, .10], shot_noise=[60, 25, 12, 5, 3], impulse_noise=[.01, .02, .03, .05, .07],
-            defocus_blur=[1, 3, 3, 5, 5], glass_blur=[1, 1, 2, 2, 3], motion_blur=[2, 3, 4, 5, 6], zoom_blur=[1.06, 1.11, 1.16, 1.21, 1.26],
-            snow=[.1, .2, .3, .4, .5], frost=[.2, .3, .4, .45, .5], fog=[.2, .3, .4, .5, .6], brightness=[.1, .2, .3, .4, .5],
+_SEV = dict(gaussian_noise=[.04, .06, .08, .09, .10], shot_noise=[60, 25, 12, 5, 3],
+            impulse_noise=[.01, .02, .03, .05, .07], defocus_blur=[1, 3, 3, 5, 5], glass_blur=[1, 1, 2, 2, 3],
+            motion_blur=[2, 3, 4, 5, 6], zoom_blur=[1.06, 1.11, 1.16, 1.21, 1.26], snow=[.1, .2, .3, .4, .5],
+            frost=[.2, .3, .4, .45, .5], fog=[.2, .3, .4, .5, .6], brightness=[.1, .2, .3, .4, .5],
             contrast=[.75, .5, .4, .3, .15], elastic_transform=[1, 2, 3, 4, 5], pixelate=[.6, .5, .4, .3, .25],
             jpeg_compression=[80, 65, 58, 50, 40])
 
@@ -237,7 +239,8 @@ def localization_metrics(
     "Top-1 Loc (%) at the best (or given) threshold and MaxBoxAcc (%) over `thresholds`."
     hits = np.array([[box_iou(cam_box(c, t), b) >= 0.5 for c, b in zip(cams, gt_boxes)] for t in thresholds])
     box_acc = 100 * hits.mean(1)
-    i = int(np.argmax(box_acc)) if loc_threshold is None else int(np.argmin(np.abs(np.asarray(thresholds) - loc_threshold)))
+    near = lambda t: int(np.argmin(np.abs(np.asarray(thresholds) - t)))          # the grid's threshold nearest to t
+    i = int(np.argmax(box_acc)) if loc_threshold is None else near(loc_threshold)
     top1_loc = 100 * (hits[i] & np.asarray(correct, bool)).mean()
     return dict(top1_loc=float(top1_loc), max_box_acc=float(box_acc.max()), threshold=float(thresholds[i]))
 
@@ -245,18 +248,33 @@ def localization_metrics(
 # top-1 (%) reported in the paper with the official code (its result tables; the paper's numbers, not ours); (dataset,
 # backbone) → method → value
 PAPER_TOP1 = {
-    ("cifar10", "cifar_resnet18"): dict(vanilla=95.50, mixup=96.62, cutmix=96.68, manifoldmix=96.71, saliencymix=96.20, fmix=96.18, puzzlemix=97.10, resizemix=96.76, automix=97.34),
-    ("cifar100", "cifar_resnet18"): dict(vanilla=78.04, mixup=79.12, cutmix=78.17, manifoldmix=80.35, saliencymix=79.12, fmix=79.69, puzzlemix=81.13, resizemix=80.01, automix=82.04),
-    ("cifar100", "cifar_resnext50"): dict(vanilla=81.09, mixup=82.10, cutmix=78.32, manifoldmix=82.88, saliencymix=78.77, fmix=79.02, puzzlemix=82.85, resizemix=80.35, automix=83.64),
-    ("cifar100", "wrn28_8"): dict(vanilla=81.63, mixup=82.82, cutmix=84.45, manifoldmix=83.24, saliencymix=84.35, fmix=84.21, puzzlemix=85.02, resizemix=84.87, automix=85.18),
-    ("tiny_imagenet", "cifar_resnet18"): dict(vanilla=61.68, mixup=63.86, cutmix=65.53, manifoldmix=64.15, saliencymix=64.60, fmix=63.47, puzzlemix=65.81, resizemix=63.74, automix=67.33),
-    ("tiny_imagenet", "cifar_resnext50"): dict(vanilla=65.04, mixup=66.36, cutmix=66.47, manifoldmix=67.30, saliencymix=66.55, fmix=65.08, puzzlemix=67.83, resizemix=65.87, automix=70.72),
-    ("imagenet", "resnet18"): dict(vanilla=70.04, mixup=69.98, cutmix=68.95, manifoldmix=69.98, saliencymix=69.16, fmix=69.96, puzzlemix=70.12, resizemix=69.50, automix=70.50),
-    ("imagenet", "resnet50"): dict(vanilla=76.83, mixup=77.12, cutmix=77.17, manifoldmix=77.01, saliencymix=77.14, fmix=77.19, puzzlemix=77.54, resizemix=77.42, automix=77.91),
-    ("cub200", "resnet18"): dict(vanilla=77.68, mixup=78.39, cutmix=78.40, manifoldmix=79.76, saliencymix=77.95, fmix=77.28, puzzlemix=78.63, resizemix=78.50, automix=79.87),
-    ("cub200", "resnext50"): dict(vanilla=83.01, mixup=84.58, cutmix=85.68, manifoldmix=86.38, saliencymix=83.29, fmix=84.06, puzzlemix=84.51, resizemix=84.77, automix=86.56),
-    ("aircraft", "resnet18"): dict(vanilla=80.23, mixup=79.52, cutmix=78.84, manifoldmix=80.68, saliencymix=80.02, fmix=79.36, puzzlemix=80.76, resizemix=78.10, automix=81.37),
-    ("aircraft", "resnext50"): dict(vanilla=85.10, mixup=85.18, cutmix=84.55, manifoldmix=86.60, saliencymix=84.31, fmix=86.23, puzzlemix=86.23, resizemix=84.08, automix=86.72),
+    ("cifar10", "cifar_resnet18"): dict(vanilla=95.50, mixup=96.62, cutmix=96.68, manifoldmix=96.71, saliencymix=96.20,
+                                        fmix=96.18, puzzlemix=97.10, resizemix=96.76, automix=97.34),
+    ("cifar100", "cifar_resnet18"): dict(vanilla=78.04, mixup=79.12, cutmix=78.17, manifoldmix=80.35, saliencymix=79.12,
+                                         fmix=79.69, puzzlemix=81.13, resizemix=80.01, automix=82.04),
+    ("cifar100", "cifar_resnext50"): dict(vanilla=81.09, mixup=82.10, cutmix=78.32, manifoldmix=82.88,
+                                          saliencymix=78.77, fmix=79.02, puzzlemix=82.85, resizemix=80.35,
+                                          automix=83.64),
+    ("cifar100", "wrn28_8"): dict(vanilla=81.63, mixup=82.82, cutmix=84.45, manifoldmix=83.24, saliencymix=84.35,
+                                  fmix=84.21, puzzlemix=85.02, resizemix=84.87, automix=85.18),
+    ("tiny_imagenet", "cifar_resnet18"): dict(vanilla=61.68, mixup=63.86, cutmix=65.53, manifoldmix=64.15,
+                                              saliencymix=64.60, fmix=63.47, puzzlemix=65.81, resizemix=63.74,
+                                              automix=67.33),
+    ("tiny_imagenet", "cifar_resnext50"): dict(vanilla=65.04, mixup=66.36, cutmix=66.47, manifoldmix=67.30,
+                                               saliencymix=66.55, fmix=65.08, puzzlemix=67.83, resizemix=65.87,
+                                               automix=70.72),
+    ("imagenet", "resnet18"): dict(vanilla=70.04, mixup=69.98, cutmix=68.95, manifoldmix=69.98, saliencymix=69.16,
+                                   fmix=69.96, puzzlemix=70.12, resizemix=69.50, automix=70.50),
+    ("imagenet", "resnet50"): dict(vanilla=76.83, mixup=77.12, cutmix=77.17, manifoldmix=77.01, saliencymix=77.14,
+                                   fmix=77.19, puzzlemix=77.54, resizemix=77.42, automix=77.91),
+    ("cub200", "resnet18"): dict(vanilla=77.68, mixup=78.39, cutmix=78.40, manifoldmix=79.76, saliencymix=77.95,
+                                 fmix=77.28, puzzlemix=78.63, resizemix=78.50, automix=79.87),
+    ("cub200", "resnext50"): dict(vanilla=83.01, mixup=84.58, cutmix=85.68, manifoldmix=86.38, saliencymix=83.29,
+                                  fmix=84.06, puzzlemix=84.51, resizemix=84.77, automix=86.56),
+    ("aircraft", "resnet18"): dict(vanilla=80.23, mixup=79.52, cutmix=78.84, manifoldmix=80.68, saliencymix=80.02,
+                                   fmix=79.36, puzzlemix=80.76, resizemix=78.10, automix=81.37),
+    ("aircraft", "resnext50"): dict(vanilla=85.10, mixup=85.18, cutmix=84.55, manifoldmix=86.60, saliencymix=84.31,
+                                    fmix=86.23, puzzlemix=86.23, resizemix=84.08, automix=86.72),
 }
 
 def load_method(run_dir, checkpoint: str = "last.pt"):
@@ -302,8 +320,8 @@ def collect_runs(run_dirs) -> pd.DataFrame:
     rows = []
     for d in map(Path, run_dirs):
         cfg, s = read_run(d, "config", "summary")
-        rows.append(dict(run=str(d), dataset=cfg["dataset"], backbone=cfg["backbone"], method=cfg["method"], seed=cfg["seed"],
-                         settings=protocol_key(cfg), **s))
+        rows.append(dict(run=str(d), dataset=cfg["dataset"], backbone=cfg["backbone"], method=cfg["method"],
+                         seed=cfg["seed"], settings=protocol_key(cfg), **s))
     return pd.DataFrame(rows)
 
 def results_table(runs: pd.DataFrame, metric: str = "median10_top1") -> pd.DataFrame:
@@ -313,7 +331,8 @@ def results_table(runs: pd.DataFrame, metric: str = "median10_top1") -> pd.DataF
         settings=runs["settings"] if "settings" in runs else "-", epochs=runs["epochs"] if "epochs" in runs else np.nan
     )
     g = runs.groupby(["dataset", "backbone", "method", "settings"])
-    t = pd.DataFrame({"runs": g.size(), "epochs": g["epochs"].max(), "mean": g[metric].mean(), "std": g[metric].std(ddof=1).fillna(0.0)}).reset_index()
+    t = pd.DataFrame({"runs": g.size(), "epochs": g["epochs"].max(), "mean": g[metric].mean(),
+                      "std": g[metric].std(ddof=1).fillna(0.0)}).reset_index()
     t["ours"] = [f"{m:.2f} ± {s:.2f}" for m, s in zip(t["mean"], t["std"])]
     t["note"] = [
         f"median of {int(e)} epochs, not 10" if metric.startswith("median10") and e < 10 else "" for e in t["epochs"]

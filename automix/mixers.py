@@ -21,7 +21,8 @@ def register_mixer(cls):
     MIXERS[cls.name] = cls
     return cls
 
-for _c in (Mixup, CutMix, ManifoldMix, FMix, ResizeMix, SmoothMix, SaliencyMix, GridMix, AttentiveMix, PuzzleMix, CoMixup):
+for _c in (Mixup, CutMix, ManifoldMix, FMix, ResizeMix, SmoothMix, SaliencyMix, GridMix, AttentiveMix, PuzzleMix,
+           CoMixup):
     register_mixer(_c)
 
 def get_mixer(name: str, alpha: float = 1.0, **options) -> Mixer:
@@ -42,7 +43,9 @@ class MixupCutMix(Mixer):
     def __call__(self, x, y, model=None, lam: float | None = None, index=None) -> MixOutput:
         use = self.cutmix if float(torch.rand(())) < self.switch_prob else self.mixup
         return use(x, y, model=model, lam=lam, index=index)
-    def __repr__(self): return f"MixupCutMix(mixup_alpha={self.mixup.alpha}, cutmix_alpha={self.cutmix.alpha}, switch_prob={self.switch_prob})"
+    def __repr__(self):
+        return (f"MixupCutMix(mixup_alpha={self.mixup.alpha}, cutmix_alpha={self.cutmix.alpha}, "
+                f"switch_prob={self.switch_prob})")
 
 # %% ../nbs/00b_mixers.ipynb #0a29e8cd
 def share_title(w, k: int = 3) -> str:

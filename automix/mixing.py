@@ -113,8 +113,8 @@ class Mixer:
     def mix(self, x, y, index, lam, model) -> MixOutput: raise NotImplementedError
 
     def mixes(self, x, lam: float | None = None, index=None, y=None, model=None) -> MixOutput:
-        """The call every method answers (`Method.mixes`). Labels `y` default to zeros, which is enough for a measurement
-        of pixels; pass the real ones to a mixer that steers by the loss at `y` (PuzzleMix, Co-Mixup)."""
+        """The call every method answers (`Method.mixes`). Labels `y` default to zeros, enough for a measurement of
+        pixels; pass the real ones to a mixer that steers by the loss at `y` (PuzzleMix, Co-Mixup)."""
         return self(x, torch.zeros(len(x), dtype=torch.long, device=x.device) if y is None else y, model, lam, index)
     def __repr__(self): return f"{type(self).__name__}(alpha={self.alpha})"
 

@@ -258,9 +258,11 @@ def external_model(name: str, num_classes: int, pretrained=None, image_size: int
         kept, net = (sized, net) if net is not None else ({}, build())
         if pretrained and str(pretrained) != "download": _load_file(net, pretrained)
         info = [f for f in net.feature_info if f["module"]]
-        vit = hasattr(net, "blocks") and getattr(net, "num_prefix_tokens", None) is not None and "blocks." in info[-1]["module"]
+        tokens = getattr(net, "num_prefix_tokens", None) is not None
+        vit = hasattr(net, "blocks") and tokens and "blocks." in info[-1]["module"]
         names, chs = [f["module"] for f in info], [f["num_chs"] for f in info]
-        default = min(6, len(names) - 1) if vit else next((i for i, f in enumerate(info) if f["reduction"] == 16), len(names) - 2)
+        default = min(6, len(names) - 1) if vit else next((i for i, f in enumerate(info) if f["reduction"] == 16),
+                                                          len(names) - 2)
         hooked = HookedNet(net, names, chs, getattr(net, "num_prefix_tokens", 0) if vit else 0, default)
         hooked.build = kept
         return hooked

@@ -15,8 +15,8 @@ __all__ = ['blocks', 'sign_flip_p', 'verdict', 'family', 'power_paired', 'blocks
 # %% ../nbs/09b_powered.ipynb #pw000005
 def blocks(runs: pd.DataFrame, arms) -> tuple[pd.DataFrame, list[str]]:
     """The complete blocks of `runs` (arm, seed, hardware, commit and the measures; optionally `hardware_history`, the
-    classes that trained each run) for `arms`: one row per (arm, seed) of a seed whose every arm finished on one hardware
-    class and one commit; and why each other seed is left out."""
+    classes that trained each run) for `arms`: one row per (arm, seed) of a seed whose every arm finished on one
+    hardware class and one commit; and why each other seed is left out."""
     arms = list(arms)
     unknown = sorted(set(arms) - set(runs.arm))
     kept, why = [], []
@@ -63,8 +63,9 @@ def verdict(mean: float, lo: float, hi: float, p_holm: float, alpha: float = 0.0
 
 # %% ../nbs/09b_powered.ipynb #pw000014
 def family(runs: pd.DataFrame, comparisons: dict, alpha: float = 0.05, margin: float = 1.5) -> pd.DataFrame:
-    """The registered `comparisons` ({name: (arm, column, arm, column)}) over the complete blocks in `runs`: per comparison
-    n, mean, simultaneous interval, t and sign-flip p (raw and Holm-adjusted), the verdict, and the paired sd."""
+    """The registered `comparisons` ({name: (arm, column, arm, column)}) over the complete blocks in `runs`: per
+    comparison n, mean, simultaneous interval, t and sign-flip p (raw and Holm-adjusted), the verdict, and the paired
+    sd."""
     m = len(comparisons)
     rows = []
     for name, (a, ca, b, cb) in comparisons.items():

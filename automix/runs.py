@@ -37,7 +37,8 @@ def save_checkpoint(path, state: dict, keep_previous: bool = False):
         try: tmp.unlink(missing_ok=True)
         except OSError: pass                               # a read-only folder: the first error is the one to report
         full = getattr(e, "errno", None) == errno.ENOSPC or shutil.disk_usage(path.parent).free < 64 * 2**20
-        why = "no space left on device" if full else (f"{e.strerror or e}" if isinstance(e, OSError) else str(e).splitlines()[0])
+        if full: why = "no space left on device"
+        else: why = f"{e.strerror or e}" if isinstance(e, OSError) else str(e).splitlines()[0]
         kept = f"; {path} still holds the last good checkpoint" if path.exists() else ""
         raise OSError(f"{why} while writing the checkpoint {tmp} "
                       f"({'left behind' if tmp.exists() else 'removed'}){kept}") from None
@@ -181,8 +182,8 @@ def float_path(device=None) -> dict:
     device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
     if device.type == "cuda":
         major, minor = torch.cuda.get_device_capability(device)
-        return dict(device="cuda", gpu=torch.cuda.get_device_name(device), capability=f"sm_{major}{minor}", cuda=torch.version.cuda,
-                    torch=torch.__version__)
+        return dict(device="cuda", gpu=torch.cuda.get_device_name(device), capability=f"sm_{major}{minor}",
+                    cuda=torch.version.cuda, torch=torch.__version__)
     if device.type != "cpu": return dict(device=device.type, torch=torch.__version__)
     name, ident = _cpu_model()
     return dict(device="cpu", cpu=name, cpu_id=ident, capability=torch.backends.cpu.get_cpu_capability(),
@@ -284,15 +285,16 @@ def export_model(net: nn.Module, backbone: str, num_classes: int, path, **meta) 
     state = {k: v.detach().cpu().contiguous().clone() for k, v in plain.state_dict().items()}
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
-    save_file(state, str(tmp), metadata={k: str(v) for k, v in dict(library=lib, arch=arch, num_classes=num_classes, **meta).items()})
+    save_file(state, str(tmp),
+              metadata={k: str(v) for k, v in dict(library=lib, arch=arch, num_classes=num_classes, **meta).items()})
     # the mode of every other file of the run, not safetensors' private 0600
     os.chmod(tmp, 0o644)
     os.replace(tmp, path)
     return path
 
 def load_exported(path) -> nn.Module:
-    """The network in a `model.safetensors` written by `export_model` (or a run folder holding one), rebuilt with its own
-    library and loaded with `strict=True`, in eval mode. Where the run recorded them: `net.classes`, `net.normalize`
+    """The network in a `model.safetensors` written by `export_model` (or a run folder holding one), rebuilt with its
+    own library and loaded with `strict=True`, in eval mode. Where the run recorded them: `net.classes`, `net.normalize`
     (for images already at the network's size in [0, 1]) and `net.preprocess` (any PIL image or uint8 tensor → the
     network's input, the run's own test pipeline)."""
     from safetensors import safe_open
@@ -328,7 +330,8 @@ def load_exported(path) -> nn.Module:
     if norm: net.normalize = norm[0]                                                  # for images in [0, 1]
     # an export that recorded its pipeline (older ones: the spec's mean only)
     if "resize" in got:
-        sized = [T.Resize(got["resize"], interpolation=T.InterpolationMode(got.get("interpolation") or "bilinear"))] if got["resize"] else []
+        mode = T.InterpolationMode(got.get("interpolation") or "bilinear")
+        sized = [T.Resize(got["resize"], interpolation=mode)] if got["resize"] else []
         sized += [T.CenterCrop(got["size"])] if got.get("size") else []
         net.preprocess = T.Compose([T.RGB()] + sized + [T.ToImage(), T.ToDtype(torch.float32, scale=True)] + norm)
     return net.eval()
@@ -351,7 +354,10 @@ class TensorBoardLog:
                 w.add_scalar(k.replace("train_", "train/", 1).replace("test_", "test/", 1), v, e)
         for i, g in enumerate(opt.param_groups): w.add_scalar(f"lr/group{i}", g["lr"], e)
         if hasattr(method, "momentum_start"):
-            w.add_scalar("momentum/ema", momentum_schedule(int(method.step), method.total_steps, method.momentum_start, method.momentum_end), e)
+            w.add_scalar("momentum/ema",
+                         momentum_schedule(int(method.step), method.total_steps, method.momentum_start,
+                                           method.momentum_end),
+                         e)
         if test_ds is not None and self.images_every and e % self.images_every == 0:
             x, y = next(iter(DataLoader(test_ds, 16)))
             with evaluating(method):

@@ -42,7 +42,8 @@ def paired_test(a, b, conf: float = 0.95):
     # no spread: no test (not "p = 0")
     if se == 0: return float(d.mean()), float(d.mean()), float(d.mean()), float("nan")
     h = stats.t.ppf((1 + conf) / 2, len(d) - 1) * se
-    return float(d.mean()), float(d.mean() - h), float(d.mean() + h), float(2 * stats.t.sf(abs(d.mean() / se), len(d) - 1))
+    p = float(2 * stats.t.sf(abs(d.mean() / se), len(d) - 1))
+    return float(d.mean()), float(d.mean() - h), float(d.mean() + h), p
 
 def family_pairs(runs: pd.DataFrame, baselines, columns):
     """(arm, baseline, column, arm's values, baseline's values) for every arm against every baseline in every column,
@@ -62,7 +63,8 @@ def family_pairs(runs: pd.DataFrame, baselines, columns):
             pairs += [(arm, base, col, g.loc[common, col].values, b.loc[common, col].values) for col in columns]
     return pairs
 
-_FAMILY_COLS = ["arm", "baseline", "column", "pairs", "diff", "lo95", "hi95", "p", "lo_simult", "hi_simult", "p_holm", "holds"]
+_FAMILY_COLS = ["arm", "baseline", "column", "pairs", "diff", "lo95", "hi95", "p", "lo_simult", "hi_simult", "p_holm",
+                "holds"]
 
 def _corrected(rows: list[dict], alpha: float) -> pd.DataFrame:
     "Holm-adjusted p over the rows that could be tested, and which differences hold at family-wise `alpha`."
@@ -81,7 +83,8 @@ def compare_family(runs: pd.DataFrame, baselines, columns, alpha: float = 0.05) 
     tests = [(arm, base, col, x, y, paired_test(x, y)) for arm, base, col, x, y in pairs]
     # the family: the comparisons that can be tested
     m = max(sum(np.isfinite(r[3]) for *_, r in tests), 1)
-    return _corrected([dict(arm=arm, baseline=base, column=col, pairs=len(x), **dict(zip(("diff", "lo95", "hi95", "p"), r)),
+    return _corrected([dict(arm=arm, baseline=base, column=col, pairs=len(x),
+                            **dict(zip(("diff", "lo95", "hi95", "p"), r)),
                             **dict(zip(("lo_simult", "hi_simult"), paired_test(x, y, conf=1 - alpha / m)[1:3])))
                        for arm, base, col, x, y, r in tests], alpha)
 
@@ -173,7 +176,9 @@ def compare_family_bins(label: pd.DataFrame, baselines, column: str, alpha: floa
         tests.append((arm, base, len(bins), x, y, paired_test(x, y)))
     # the family: the comparisons that can be tested
     m = max(sum(np.isfinite(r[3]) for *_, r in tests), 1)
-    return _corrected([dict(arm=arm, baseline=base, column=column, pairs=len(x), **dict(zip(("diff", "lo95", "hi95", "p"), r)),
+    return _corrected([dict(arm=arm, baseline=base, column=column, pairs=len(x),
+                            **dict(zip(("diff", "lo95", "hi95", "p"), r)),
                             **dict(zip(("lo_simult", "hi_simult"), paired_test(x, y, conf=1 - alpha / m)[1:3])),
-                            bins=nb, arm_mean=float(x.mean()) if len(x) else np.nan, baseline_mean=float(y.mean()) if len(y) else np.nan)
+                            bins=nb, arm_mean=float(x.mean()) if len(x) else np.nan,
+                            baseline_mean=float(y.mean()) if len(y) else np.nan)
                        for arm, base, nb, x, y, r in tests], alpha)

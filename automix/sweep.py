@@ -35,8 +35,8 @@ def is_done(d, cfg) -> bool:
     except (FileNotFoundError, ValueError): return False
     return run_settings(saved) == run_settings(cfg) and summary.get("epochs") == cfg.epochs
 
-def run_sweep(methods, seeds, out_root="runs/sweep", dataset: str = "digits_clutter", log=print, train_missing: bool = True,
-              **train_kw) -> list[Path]:
+def run_sweep(methods, seeds, out_root="runs/sweep", dataset: str = "digits_clutter", log=print,
+              train_missing: bool = True, **train_kw) -> list[Path]:
     """Train every `(method, seed)` not finished yet under `out_root` (seed by seed; `train_missing=False`: only
     collect); returns the finished run folders."""
     from automix.trainer import train
@@ -51,7 +51,9 @@ def run_sweep(methods, seeds, out_root="runs/sweep", dataset: str = "digits_clut
             continue
         if not train_missing: continue
         t = time.time()
-        try: train(**{**raw, "out_dir": str(d), "resume": (d / "last.pt").is_file() or (d / "prev.pt").is_file()})   # unresolved: config.json tells preset from given
+        try:
+            # unresolved: config.json tells preset from given
+            train(**{**raw, "out_dir": str(d), "resume": (d / "last.pt").is_file() or (d / "prev.pt").is_file()})
         except RunLocked:
             log(f"running in another process: {d}")
             continue  # several sweeps can share one out_root

@@ -14,8 +14,8 @@ from .trainer import train as run_training
 from .data import DatasetNotFoundError
 
 # What a user can cause: each is reported in one line (exit status 2); `--debug` shows the traceback instead.
-USER_ERRORS = (ConfigError, DatasetNotFoundError, ValueError, FileNotFoundError, OSError, FloatingPointError, RuntimeError,
-               ImportError)   # an optional extra that is not installed: its message names the pip command
+USER_ERRORS = (ConfigError, DatasetNotFoundError, ValueError, FileNotFoundError, OSError, FloatingPointError,
+               RuntimeError, ImportError)   # an optional extra that is not installed: its message names the pip command
 
 # One line of help per TrainConfig field: the comment written beside the field where it is declared (notebook 04a).
 HELP = {f.name: docments(TrainConfig)[f.name] for f in dataclasses.fields(TrainConfig)}
@@ -26,8 +26,9 @@ def choices() -> dict:
     from automix.config import method_names
     from automix.automix import HEADS
     from automix.mixing import LOSSES
-    return dict(dataset=sorted(DATASETS), method=method_names(), optimizer=["sgd", "adamw"], amp=["none", "bf16", "fp16"],
-                heads=list(HEADS), mask_adjust_lam=["mb", "bb"], log=["csv", "tensorboard"], loss=list(LOSSES))
+    return dict(dataset=sorted(DATASETS), method=method_names(), optimizer=["sgd", "adamw"],
+                amp=["none", "bf16", "fp16"], heads=list(HEADS), mask_adjust_lam=["mb", "bb"],
+                log=["csv", "tensorboard"], loss=list(LOSSES))
 
 # %% ../nbs/08_cli.ipynb #cli00002
 def _parser() -> argparse.ArgumentParser:
@@ -42,11 +43,14 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--config", metavar="CONFIG_JSON", help="start from a run's config.json (options given here "
                                                             "override it)")
     for f in dataclasses.fields(TrainConfig):
-        names = [f"--{f.name}"] + ([f"--{f.name.replace('_', '-')}"] if "_" in f.name else []) + (["--sgd_momentum"] if f.name == "momentum" else [])
+        names = [f"--{f.name}"] + ([f"--{f.name.replace('_', '-')}"] if "_" in f.name else [])
+        names += ["--sgd_momentum"] if f.name == "momentum" else []
         kind = str(f.type).replace(" | None", "")
         default = "preset" if f.default is None else f.default
-        if kind == "bool": ap.add_argument(*names, dest=f.name, nargs="?", const="true", default=None, metavar="true|false", help=f"{HELP[f.name]} (default: {default})")
-        else: ap.add_argument(*names, dest=f.name, default=None, metavar=None if f.name in ch else kind.upper(), choices=ch.get(f.name), help=f"{HELP[f.name]} (default: {default})")
+        if kind == "bool": ap.add_argument(*names, dest=f.name, nargs="?", const="true", default=None,
+                                           metavar="true|false", help=f"{HELP[f.name]} (default: {default})")
+        else: ap.add_argument(*names, dest=f.name, default=None, metavar=None if f.name in ch else kind.upper(),
+                              choices=ch.get(f.name), help=f"{HELP[f.name]} (default: {default})")
     ap.add_argument("--debug", action="store_true", help="show the full traceback of an error")
     return ap
 
@@ -70,7 +74,7 @@ def parse_args(argv=None) -> dict:
         if a.get("resume") is not None and str(a["resume"]).lower() not in ("false", "0"):
             kw = {k: v for k, v in saved.items() if k in fields and k != "resume"}
             kw["out_dir"] = a.pop("out_dir") or str(path.parent)
-        else:                                                            # a new run: keep what its user set, re-read the presets
+        else:                                                       # a new run: keep what its user set, re-read presets
             preset = set(saved["from_preset"]) if "from_preset" in saved else preset_fields(saved)
             kw = {k: v for k, v in saved.items() if k in fields and k not in ("resume", "out_dir") and k not in preset}
     kw.update({k: v for k, v in a.items() if v is not None and v is not False})
@@ -82,7 +86,8 @@ def preset_fields(saved: dict) -> set:
     from automix.config import resolve_config
     try: base = dataclasses.asdict(resolve_config(dataset=saved["dataset"], method=saved["method"]))
     except Exception: return set()
-    return {f.name for f in dataclasses.fields(TrainConfig) if f.default is None and f.name in saved and saved[f.name] == base[f.name]}
+    fields = dataclasses.fields(TrainConfig)
+    return {f.name for f in fields if f.default is None and f.name in saved and saved[f.name] == base[f.name]}
 
 def main(argv=None):
     "Console entry point."

@@ -15,12 +15,14 @@ from .mixers import get_mixer, share_title, MIXERS
 # the method interface (00_core)
 from .core import Method, WeightEMA, warn_short_ema, evaluating, as_image, show_images
 from .mixing import mixup_loss, mixed_loss, MixOutput
-from .data import get_dataset, get_spec, check_files, verify_images, check_image_files, DatasetNotFoundError, DATASETS, input_pipeline, SeededSampler, SeededItems, auto_workers, named_errors, RANK_STRIDE
+from .data import (get_dataset, get_spec, check_files, verify_images, check_image_files, DatasetNotFoundError,
+                          DATASETS, input_pipeline, SeededSampler, SeededItems, auto_workers, named_errors, RANK_STRIDE)
 from .models import create_model, check_backbone, MODELS, known_backbone
 # notebook 04a
 from .config import PIPELINES, TrainConfig, ConfigError, pick_device, resolve_config, check_same_run
-from .runs import (save_checkpoint, resume_checkpoint, load_state, plot_learning_curve, save_sample_figure, summarize,
-                          prepare_run, code_version, hardware, float_path, lock_run, export_model, TensorBoardLog, LAST_EPOCHS)   # notebook 04b
+from .runs import (save_checkpoint, resume_checkpoint, load_state, plot_learning_curve, save_sample_figure,
+                          summarize, prepare_run, code_version, hardware, float_path, lock_run, export_model,
+                          TensorBoardLog, LAST_EPOCHS)   # notebook 04b
 from .distributed import DistEnv
 from .loaders import make_loaders, _subset, check_splits   # notebook 05a
 
@@ -34,7 +36,8 @@ class Supervised(Method):
     """A classifier trained on clean batches (`mixer=None`) or on batches mixed by a hand-crafted mixer; `ema=(start,
     end)` also keeps a `WeightEMA`."""
     roles = dict(online="", ema="_ema")
-    def __init__(self, model: nn.Module, mixer=None, label_smoothing: float = 0.0, ema: tuple[float, float] | None = None, loss: str = "ce"):
+    def __init__(self, model: nn.Module, mixer=None, label_smoothing: float = 0.0,
+                 ema: tuple[float, float] | None = None, loss: str = "ce"):
         super().__init__()
         self.model, self.mixer, self.label_smoothing, self.loss = model, mixer, label_smoothing, loss
         self.ema = None if ema is None else WeightEMA(model, *ema)
@@ -128,8 +131,9 @@ def seed_everything(seed: int, epoch: int = 0) -> int:
 
 def show_progress(asked: bool, rank: int = 0, stream=None) -> bool:
     """Progress bars when asked, on rank 0 only, and only where they redraw in place: a terminal, or a notebook with
-    ipywidgets (tqdm's widget bar). Not in a log file, and not in a kernel without widgets — papermill's, say — where each
-    redraw would become a line of the saved notebook (plus a `TqdmWarning`); there the epoch lines say how it goes."""
+    ipywidgets (tqdm's widget bar). Not in a log file, and not in a kernel without widgets — papermill's, say — where
+    each redraw would become a line of the saved notebook (plus a `TqdmWarning`); there the epoch lines say how it
+    goes."""
     import importlib.util, sys
     stream = sys.stderr if stream is None else stream
     if not asked or rank != 0: return False
@@ -213,15 +217,18 @@ def setup_run(cfg: TrainConfig, dist: DistEnv, device: torch.device, out: Path, 
     hw = hardware(device)
     # every float path that trained this run: more than one, and it is no one class's
     paths = paths + ([] if hw in paths else [hw])
-    if dist.rank == 0: (out / "config.json").write_text(json.dumps({**asdict(cfg), "commit": code_version(), "hardware": hw, "hardware_history": paths,
-                                                                   "float_path": float_path(device), "from_preset": sorted(from_preset)}, indent=1))
+    if dist.rank == 0: (out / "config.json").write_text(json.dumps({**asdict(cfg), "commit": code_version(),
+                                                                    "hardware": hw, "hardware_history": paths,
+                                                                    "float_path": float_path(device),
+                                                                    "from_preset": sorted(from_preset)}, indent=1))
     tb = TensorBoardLog(out, cfg.log_images_every) if cfg.log == "tensorboard" and dist.rank == 0 else None
-    return Run(cfg, dist, device, out, train_ds, test_ds, method, opt, step_fn, autocast, scaler, train_dl, test_dl, set_epoch,
-               history, start, tb)
+    return Run(cfg, dist, device, out, train_ds, test_ds, method, opt, step_fn, autocast, scaler, train_dl, test_dl,
+               set_epoch, history, start, tb)
 
 # %% ../nbs/05_trainer.ipynb #run1c002
 def _kept(run) -> str:
-    return f"{run.out/'last.pt'} holds epoch {len(run.history)}, the last with finite metrics" if run.history else "no checkpoint was written yet"
+    if not run.history: return "no checkpoint was written yet"
+    return f"{run.out/'last.pt'} holds epoch {len(run.history)}, the last with finite metrics"
 
 def train_epoch(run: Run, epoch: int) -> dict:
     """One epoch of steps (learning rate per step), then the test of every network the method names when due: the
@@ -246,7 +253,8 @@ def train_epoch(run: Run, epoch: int) -> dict:
             f"{epoch + 1}/{cfg.epochs}", leave=False, disable=not show)
     for it, (x, y) in enumerate(named_errors(bar)):
         for g in opt.param_groups:
-            g["lr"] = cosine_lr(epoch, cfg.epochs, g["base_lr"], g["min_lr"], epoch * steps_per_epoch + it, cfg.warmup_epochs * steps_per_epoch)
+            g["lr"] = cosine_lr(epoch, cfg.epochs, g["base_lr"], g["min_lr"], epoch * steps_per_epoch + it,
+                                cfg.warmup_epochs * steps_per_epoch)
         x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
         if cfg.channels_last: x = x.contiguous(memory_format=torch.channels_last)
         with run.autocast(): losses = run.step_fn(x, y)
@@ -293,9 +301,9 @@ def record_epoch(run: Run, row: dict):
     if run.dist.rank == 0:
         epoch, meta = row["epoch"], dict(config=asdict(cfg), classes=list(ds.classes), num_classes=ds.num_classes)
         pd.DataFrame(run.history).to_csv(run.out / "metrics.csv", index=False)
-        save_checkpoint(run.out / "last.pt", dict(method=method.state_dict(), optimizer=run.opt.state_dict(), epoch=epoch,
-                                                  # prev.pt: the one before
-                                                  history=run.history, **meta), keep_previous=True)
+        state = dict(method=method.state_dict(), optimizer=run.opt.state_dict(), epoch=epoch, history=run.history,
+                     **meta)
+        save_checkpoint(run.out / "last.pt", state, keep_previous=True)     # prev.pt: the one before
         if str(epoch) in str(cfg.keep_epochs).replace(" ", "").split(","):
             save_checkpoint(run.out / f"epoch{epoch}.pt", dict(method=method.state_dict(), epoch=epoch, **meta))
         if run.tb is not None: run.tb.epoch(row, run.opt, method, run.test_ds, run.device)
@@ -319,9 +327,9 @@ def finish_run(run: Run) -> dict:
         pipeline = {
             k: json.dumps(v) for k, v in input_pipeline(spec.transforms("test") if spec.transforms else None).items()
         }  # what the test images went through
-        export_model(net, cfg.backbone, run.train_ds.num_classes, out / "model.safetensors", method=cfg.method, dataset=cfg.dataset,
-                     commit=code_version(), classes=json.dumps(list(run.train_ds.classes)), build=json.dumps(getattr(net, "build", {})),
-                     network=summary["top1_network"], **pipeline)
+        export_model(net, cfg.backbone, run.train_ds.num_classes, out / "model.safetensors", method=cfg.method,
+                     dataset=cfg.dataset, commit=code_version(), classes=json.dumps(list(run.train_ds.classes)),
+                     build=json.dumps(getattr(net, "build", {})), network=summary["top1_network"], **pipeline)
         # written last and atomically: a summary means everything else is there
         tmp = out / ".summary.json.tmp"
         tmp.write_text(json.dumps(summary, indent=1))

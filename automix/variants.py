@@ -62,7 +62,8 @@ class AdAutoMix(AutoMix):
             raise ValueError(f"adautomix needs mix_samples ≥ 2, adv_beta in [0, 1], adv_every ≥ 1; got {mix_samples}, "
                              f"{adv_beta}, {adv_every}")
         super().__init__(model, **kw)
-        self.mix_samples, self.random_samples, self.adv_beta, self.adv_every, self.mixup_ratio = mix_samples, random_samples, adv_beta, adv_every, mixup_ratio
+        self.mix_samples, self.random_samples, self.mixup_ratio = mix_samples, random_samples, mixup_ratio
+        self.adv_beta, self.adv_every = adv_beta, adv_every
     def make_mix_block(self, channels, lam_concat, upsample):
         return AdaMixBlock(channels, lam_concat=True, upsample=upsample)
 
@@ -82,7 +83,8 @@ def _draw_ada(self: AdAutoMix, n: int, device):
         lam = (lam / lam.sum()).tolist()
         return K, lam, lam, [perm(n, device=device) for _ in range(K)], [perm(n, device=device) for _ in range(K)]
     own = torch.arange(n, device=device)
-    return K, [lam[0].item(), 1 - lam[0].item()], [lam[1].item(), 1 - lam[1].item()], [own, perm(n, device=device)], [own, perm(n, device=device)]
+    lams_mb, lams_bb = [lam[0].item(), 1 - lam[0].item()], [lam[1].item(), 1 - lam[1].item()]
+    return K, lams_mb, lams_bb, [own, perm(n, device=device)], [own, perm(n, device=device)]
 
 @patch
 def training_step(self: AdAutoMix, x, y) -> dict:
@@ -151,7 +153,8 @@ def sample_figure(self: AdAutoMix, x, y=None, lams=(0.5, 0.3, 0.2), n: int = 4):
         m = self.mix_block([z[i] for i in idx], list(lams), s)
         mixed = combine(x, idx, m)
     rows = [[(as_image(x[idx[k][r]]), f"source {k + 1}") for k in range(K)]
-            + [(m[r, k].cpu().numpy(), f"weight {k + 1}, λ={lams[k]}") for k in range(K)] + [(as_image(mixed[r]), "mixed")] for r in range(n)]
+            + [(m[r, k].cpu().numpy(), f"weight {k + 1}, λ={lams[k]}") for k in range(K)]
+            + [(as_image(mixed[r]), "mixed")] for r in range(n)]
     return show_images(rows)
 
 # %% ../nbs/02a_variants.ipynb #vreg0002

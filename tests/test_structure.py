@@ -114,3 +114,20 @@ def test_one_form_of_a_mixed_batch():
     files = [*PKG.glob("*.py"), *(root / "tools").glob("*.py"), *(root / "benchmarks").glob("*.py"), *(root / "nbs").glob("*.ipynb")]
     assert not [p.name for p in files if asks_for_mixes(p.read_text())]
     assert asks_for_mixes('if hasattr(method, "mixes"): pass') and not asks_for_mixes("out = method.mixes(x)")
+
+
+def long_lines(pkg: Path = PKG, limit: int = 120) -> list[str]:
+    """Package lines over `limit` characters. nbdev writes each module's `__all__` itself, wrapping the list at 120 after
+    its `__all__ = ` prefix, so that first line is left to it."""
+    return [f"{p.name}:{i}" for p in sorted(pkg.glob("*.py")) if p.name != "_modidx.py"
+            for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+            if len(line) > limit and not line.startswith("__all__ = [")]
+
+
+def test_lines_fit_the_screen():
+    assert not long_lines(), long_lines()
+
+
+def test_long_line_check_bites(tmp_path):
+    (tmp_path / "m.py").write_text("x = 1\n" + "y = '" + "λ" * 116 + "'\n" + "z = '" + "a" * 114 + "'\n")
+    assert long_lines(tmp_path) == ["m.py:2"]              # characters, not bytes: 122 on line 2, 120 on line 3
