@@ -102,21 +102,17 @@ class TrainConfig:
     seed: int = 0                       # random seed (data order, initialisation, mixing draws)
     data_root: str = "data"             # folder holding the dataset in its official layout
     out_dir: str | None = None          # run folder (default runs/<dataset>_<method>_s<seed>_<time>)
-    num_workers: int | None = (
-        None  # data-loading processes (preset: none for images in memory, else the usable cores less one, at most 8)
-    )
+    num_workers: int | None = None      # data-loading processes (preset: 0 in memory, else usable cores less 1, ≤ 8)
     device: str = "auto"                # auto, cpu or cuda[:N]
     resume: bool = False                # continue the run in --out_dir from its last checkpoint
     train_size: int | None = None       # train on a stratified, seeded subset of N images
     test_size: int | None = None        # test on a stratified, seeded subset of N images
     augment: bool = True                # the protocol's training augmentation
     progress: bool = True               # progress bars
-    # the pipelines have an EMA of their own, the momentum encoder
-    ema: bool = False                   # vanilla, mixers: also test an EMA of the weights (momentum_start → _end)
+    ema: bool = False                   # vanilla, mixers: also test a weight EMA (pipelines: their momentum encoder)
     # AutoMix (notebooks 01_mixblock, 02_automix); None = the preset's value
     mask_layer: int | None = None       # AutoMix: the backbone stage whose features the Mix Block reads
-    # None: the official rule where it lands on the image size, else derived from the feature and image sizes
-    scale_factor: int | None = None     # AutoMix: the mask's upsampling factor (None: the official rule where it fits)
+    scale_factor: int | None = None     # AutoMix: mask upsampling (None: official rule where it fits, else the sizes)
     lam_concat: bool | None = None      # AutoMix: give λ to the Mix Block as a channel
     momentum_start: float | None = None # AutoMix (and --ema): EMA coefficient of the momentum encoder at the start
     momentum_end: float | None = None   # AutoMix (and --ema): EMA coefficient at the end (cosine)
@@ -126,25 +122,17 @@ class TrainConfig:
     mask_loss_anneal: bool | None = None# AutoMix: anneal the mask-loss weight
     lam_margin: float = _AM["lam_margin"]   # AutoMix: the backbone's λ within this of 0 or 1 mixes as plain Mixup
     mix_shuffle_no_repeat: bool | None = None# AutoMix: permutations that never pair a sample with itself
-    switch_off: float = _AM[
-        "switch_off"
-    ]  # AutoMix: probability (× cosine annealing) of skipping the Mix Block's update; 0: never
-    mask_adjust: float = _AM[
-        "mask_adjust"
-    ]  # AutoMix: probability of rescaling the backbone mask toward mask_adjust_lam
+    switch_off: float = _AM["switch_off"]   # AutoMix: probability (× cosine annealing) of skipping a Mix Block update
+    mask_adjust: float = _AM["mask_adjust"]   # AutoMix: probability of rescaling the backbone mask (mask_adjust_lam)
     mask_adjust_lam: str = _AM["mask_adjust_lam"]   # AutoMix: mb (official: the Mix Block's λ) or bb (the backbone's λ)
-    full_momentum_forward: bool = _AM[
-        "full_momentum_forward"
-    ]  # AutoMix: the momentum encoder runs every stage on the clean batch (official)
+    full_momentum_forward: bool = _AM["full_momentum_forward"]   # AutoMix: momentum encoder runs every stage (official)
     heads: str = _AM["heads"]   # AutoMix: official (one-hot + mixup head per encoder) or shared (one head; ablation)
     mix_samples: int = _ADA["mix_samples"]   # AdAutoMix: images per mix (2 or 3)
     adv_beta: float = _ADA["adv_beta"]   # AdAutoMix: weight of the adversarial term
     # scale and speed (the multi-process section below)
     amp: str = "none"                   # mixed precision (fp16 with gradient scaling)
     channels_last: bool = False         # channels-last memory format
-    device_data: bool = (
-        False  # keep an in-memory dataset (digits, digits_clutter, CIFAR) on the device and augment it there in batches
-    )
+    device_data: bool = False           # an in-memory dataset (digits, CIFAR…) kept on the device and augmented there
     sync_bn: bool = False               # synchronised batch norm across processes
     compile: bool = False               # torch.compile the networks (same numbers within float tolerance)
     verify_images: bool = False         # decode every image of both splits before training
