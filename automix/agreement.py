@@ -42,6 +42,7 @@ def _source_weights(out, n: int) -> torch.Tensor:
     w[ar, out.index.cpu()] += 1 - lam
     return w
 
+# %% ../nbs/06a_agreement.ipynb #w43za0lc
 def probe_visible(mix, x, ink, seed: int = 0, eps: float = 1e-3, tol: float = 0.05):
     """Visible and label shares of the two halves of each output of `mix(x) → MixOutput` (a hand-crafted mixer),
     measured by replaying it on `x + ε·ink`."""
@@ -90,6 +91,7 @@ def pair_mixes(method, xa, xb, ya, yb, lam: float, seed: int = 0):
     random.seed(seed)                                                    # replayable: the same call gives the same mix
     return method.mixes(torch.cat([xa, xb]), lam=lam, index=swap, y=torch.cat([ya, yb]))
 
+# %% ../nbs/06a_agreement.ipynb #wt10augn
 def pair_mix(method, xa, xb, ya, yb, lam: float, seed: int = 0):
     """Mix each `xa[j]` with `xb[j]` at label share `lam` for `xa` by `method` (a mixer or a `Method`): the mixed
     images and the share of `xa`'s label (box mixers round it; NaN where an output is not a mix of a and b)."""

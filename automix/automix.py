@@ -63,6 +63,7 @@ def init_head_(head: nn.Linear) -> nn.Linear:
     nn.init.zeros_(head.bias)
     return head
 
+# %% ../nbs/02_automix.ipynb #v8s163yt
 class WithHead(nn.Module):
     "An encoder read through another linear head (its pooled features → `head`): how the mixup heads are evaluated."
     def __init__(self, encoder, head):
@@ -70,6 +71,7 @@ class WithHead(nn.Module):
         self.encoder, self.head = encoder, head
     def forward(self, x): return self.head(self.encoder.forward_pooled(x))
 
+# %% ../nbs/02_automix.ipynb #dn4pyjuh
 class AutoMix(Method):
     "AutoMix (Liu et al., ECCV 2022): online encoder, momentum encoder and Mix Block, trained in one step."
     # the trainer's method name (SAMix, AdAutoMix: notebook 02a)
@@ -142,27 +144,36 @@ class AutoMix(Method):
         self.register_buffer("step", torch.zeros((), dtype=torch.long))
         self.total_steps, self.schedule_set = 1, False
 
-    def make_mix_block(self, channels: int, lam_concat: bool, upsample: str) -> nn.Module:
-        "The mask generator (a variant swaps in its own)."
-        return MixBlock(channels, lam_concat=lam_concat, upsample=upsample)
-    def _q_params(self):
-        return list(self.encoder_q.parameters()) + (list(self.mix_head_q.parameters()) if self.mix_heads else [])
-    def _k_params(self):
-        return list(self.encoder_k.parameters()) + (list(self.mix_head_k.parameters()) if self.mix_heads else [])
+# %% ../nbs/02_automix.ipynb #amcls002
+@patch
+def make_mix_block(self: AutoMix, channels: int, lam_concat: bool, upsample: str) -> nn.Module:
+    "The mask generator (a variant swaps in its own)."
+    return MixBlock(channels, lam_concat=lam_concat, upsample=upsample)
 
-    config_fields = ("alpha", "lam_concat", "momentum_start", "momentum_end", "mask_loss_weight", "mask_loss_anneal",
-                     "lam_margin", "mix_shuffle_no_repeat", "switch_off", "mask_adjust", "mask_adjust_lam",
-                     "full_momentum_forward", "heads", "mixblock_lr", "mixblock_min_lr", "scale_factor")
-    @classmethod
-    def from_config(cls, model, cfg):
-        """Build from a `TrainConfig` (the benchmark's preset already applied): the fields in `config_fields` that are
-        set."""
-        kw = {k: getattr(cfg, k) for k in cls.config_fields if getattr(cfg, k, None) is not None}
-        # written once: the signature (variants pass it on)
-        own = inspect.signature(AutoMix.__init__).parameters["mask_layer"].default
-        ml = cfg.mask_layer if cfg.mask_layer is not None else getattr(model, "default_stage",
-                                                                       1 if len(model.stages) == 3 else own)
-        return cls(model, mask_layer=ml, **kw)
+@patch
+def _q_params(self: AutoMix):
+    return list(self.encoder_q.parameters()) + (list(self.mix_head_q.parameters()) if self.mix_heads else [])
+
+@patch
+def _k_params(self: AutoMix):
+    return list(self.encoder_k.parameters()) + (list(self.mix_head_k.parameters()) if self.mix_heads else [])
+
+# %% ../nbs/02_automix.ipynb #amcls004
+AutoMix.config_fields = (
+    "alpha", "lam_concat", "momentum_start", "momentum_end", "mask_loss_weight", "mask_loss_anneal", "lam_margin",
+    "mix_shuffle_no_repeat", "switch_off", "mask_adjust", "mask_adjust_lam", "full_momentum_forward", "heads",
+    "mixblock_lr", "mixblock_min_lr", "scale_factor")
+
+@patch(cls_method=True)
+def from_config(cls: AutoMix, model, cfg):
+    """Build from a `TrainConfig` (the benchmark's preset already applied): the fields in `config_fields` that are
+    set."""
+    kw = {k: getattr(cfg, k) for k in cls.config_fields if getattr(cfg, k, None) is not None}
+    # written once: the signature (variants pass it on)
+    own = inspect.signature(AutoMix.__init__).parameters["mask_layer"].default
+    ml = cfg.mask_layer if cfg.mask_layer is not None else getattr(model, "default_stage",
+                                                                   1 if len(model.stages) == 3 else own)
+    return cls(model, mask_layer=ml, **kw)
 
 # %% ../nbs/02_automix.ipynb #dde42b91
 @patch
@@ -194,6 +205,7 @@ def _scale(self: AutoMix, x, z):
     if H % h == 0 and W % w == 0 and H // h == W // w: return H // h
     return (H, W)
 
+# %% ../nbs/02_automix.ipynb #23axd8ge
 @patch
 def _check_mask(self: AutoMix, m, x, z, s):
     if m.shape[-2:] != x.shape[-2:]:
@@ -265,6 +277,7 @@ def mix_block_loss(self: AutoMix, m, lam: float):
     "The mask loss (before its weight): the mask's mean partner share kept within `mask_loss_margin` of `1 − λ`."
     return mask_loss(m, lam, self.mask_loss_margin)
 
+# %% ../nbs/02_automix.ipynb #6waq3f1k
 @patch
 def training_step(self: AutoMix, x, y) -> dict:
     "Losses of one AutoMix step: `loss` = one + cls + gen + w·mask."
@@ -317,6 +330,7 @@ def eval_models(self: AutoMix) -> dict:
     return {"": self.encoder_k, "_mix_k": WithHead(self.encoder_k, self.mix_head_k),
             "_one_q": self.encoder_q, "_mix_q": WithHead(self.encoder_q, self.mix_head_q)}
 
+# %% ../nbs/02_automix.ipynb #poboswtg
 @patch
 def networks(self: AutoMix) -> list: return [self.encoder_q, self.encoder_k]
 

@@ -61,6 +61,7 @@ def cifar_transforms(split: str):
         [to_float, T.RandomCrop(32, padding=4), T.RandomHorizontalFlip(), T.Normalize(CIFAR_MEAN, CIFAR_STD)]
     )
 
+# %% ../nbs/03a_benchmarks.ipynb #81ifojit
 def _tv_download(cls):
     def dl(root: Path):
         import torchvision
@@ -161,6 +162,7 @@ def build_tiny_imagenet(base: Path, split: str, transform=None) -> FileImageData
         boxes.append([float(b) for b in box])
     return FileImageDataset(resolve_listed(rows, listing, base), labels, classes, transform, boxes=torch.tensor(boxes))
 
+# %% ../nbs/03a_benchmarks.ipynb #so1fppv5
 register_dataset(DatasetSpec(
     name="tiny_imagenet", build=build_tiny_imagenet, num_classes=200, image_size=64, mean=IMAGENET_MEAN,
     std=IMAGENET_STD, folder="tiny-imagenet-200", required=("wnids.txt", "train", "val/images",
@@ -221,6 +223,7 @@ def read_imagenet_devkit(base: Path) -> tuple[dict[int, str], list[int]]:
     except Exception as e: raise OSError(f"{src}: cannot read the devkit's meta.mat / ground truth: {e}") from None
     return ids, truth
 
+# %% ../nbs/03a_benchmarks.ipynb #vavmpuh2
 def build_imagenet(base: Path, split: str, transform=None) -> FileImageDataset:
     """ImageNet-1k from `train/<wnid>/*` and `val/<wnid>/*` (torchvision's prepared layout), or with `val/` as
     distributed (50,000 unsorted files) labelled by the devkit; classes are the sorted training wnids."""
@@ -243,6 +246,7 @@ def build_imagenet(base: Path, split: str, transform=None) -> FileImageDataset:
         labels += [index[d.name]] * len(fs)
     return FileImageDataset(files, labels, wnids, transform)
 
+# %% ../nbs/03a_benchmarks.ipynb #nntbl9eo
 register_dataset(DatasetSpec(
     name="imagenet", build=build_imagenet, num_classes=1000, image_size=224, mean=IMAGENET_MEAN, std=IMAGENET_STD,
     folder="imagenet", required=("train", "val"), transforms=lambda split: image_transforms(split, 224),

@@ -30,6 +30,7 @@ def paste_glyph(img, glyph, alpha_max: float, colour, scale, r):
     img[:, py:py + s, px:px + s] = img[:, py:py + s, px:px + s] * (1 - a) + colour[:, None, None] * a
     return py, px, a
 
+# %% ../nbs/03c_clutter.ipynb #1rw44pma
 def render_clutter(glyphs, labels, n: int, seed: int, size: int = 32, scale=(14, 24), with_masks: bool = False,
                    with_glyphs: bool = False):
     """Render `n` cluttered images `[n, 3, size, size]` in [0, 1] from 8×8 `glyphs`, with their labels (and,
@@ -60,6 +61,7 @@ def render_clutter(glyphs, labels, n: int, seed: int, size: int = 32, scale=(14,
         xs[k], ys[k], gs[k] = img.clamp(0, 1), int(labels[i]), i
     return (xs, ys) + ((ms,) if with_masks else ()) + ((gs,) if with_glyphs else ())
 
+# %% ../nbs/03c_clutter.ipynb #0eqe0qev
 @functools.lru_cache(maxsize=4)
 def load_clutter_split(split: str, train_per_class: int = 50, n_test: int = 1000, seed: int = 0,
                        with_masks: bool = False, with_glyphs: bool = False):

@@ -79,6 +79,7 @@ def keyword_defaults(cls) -> dict:
     params = inspect.signature(cls.__init__).parameters.items()
     return {k: p.default for k, p in params if p.default is not inspect.Parameter.empty}
 
+# %% ../nbs/04a_config.ipynb #tsrbyl48
 # TrainConfig's AutoMix/AdAutoMix defaults come from here
 _AM, _ADA = keyword_defaults(AutoMix), keyword_defaults(AdAutoMix)
 @dataclass
@@ -142,6 +143,7 @@ class TrainConfig:
     log: str = "csv"  # csv: metrics.csv only; tensorboard: also TensorBoard events in out_dir/tensorboard
     log_images_every: int = 10          # tensorboard: the figure of mixed samples every N epochs (0: never)
 
+# %% ../nbs/04a_config.ipynb #n48gk65h
 PIPELINES = tuple(PIPELINE_METHODS)              # the momentum-pipeline methods, as registered (notebooks 02, 02a)
 METHOD_NAMES = ("vanilla",) + PIPELINES
 
@@ -171,6 +173,7 @@ def _bool(name, v):
     if isinstance(v, int) and v in (0, 1): return bool(v)
     raise ConfigError(f"{name} must be true or false, got {v!r}")
 
+# %% ../nbs/04a_config.ipynb #h5cggkqe
 def pick_device(device: str) -> torch.device:
     "'auto' picks CUDA when present, else the CPU; anything else is checked."
     if device == "auto": return torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -179,7 +182,6 @@ def pick_device(device: str) -> torch.device:
     if d.type == "cuda" and not torch.cuda.is_available(): raise ConfigError("device 'cuda' asked for but no GPU is "
             "available")
     return d
-
 
 # %% ../nbs/04a_config.ipynb #1ca7ebcd
 def resolve_config(cfg: TrainConfig | None = None, **overrides) -> TrainConfig:
@@ -275,6 +277,7 @@ def resolve_config(cfg: TrainConfig | None = None, **overrides) -> TrainConfig:
     check_backbone_name(cfg.backbone)
     return cfg
 
+# %% ../nbs/04a_config.ipynb #h9rqk9wr
 def check_backbone_name(name: str):
     "A `timm:` / `tv:` name must exist in that library (checked before anything is built)."
     lib, _, arch = str(name).partition(":")
@@ -307,6 +310,7 @@ def run_settings(cfg) -> dict:
     default = lambda k, v: k in ADDED_FIELDS and v == ADDED_FIELDS[k]      # an added field at its default: as if absent
     return {k: v for k, v in d.items() if k in _FIELDS and k not in MAY_CHANGE_ON_RESUME and not default(k, v)}
 
+# %% ../nbs/04a_config.ipynb #e0m6eu1w
 _FIELDS = {f.name for f in dataclasses.fields(TrainConfig)}
 
 def check_same_run(saved: dict, cfg: TrainConfig, path, preset=()):
@@ -330,4 +334,3 @@ def check_same_run(saved: dict, cfg: TrainConfig, path, preset=()):
     also = f" (and from the presets these imply: {'; '.join(implied)})" if implied and given is not implied else ""
     raise ConfigError(f"{path} was trained with other settings; resuming would mix two runs. Differences: "
                       + "; ".join(given) + also + ". Use another out_dir for the new settings.")
-

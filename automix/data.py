@@ -38,6 +38,7 @@ def build_folder(base: Path, split: str, transform=None) -> FileImageDataset:
         labels += [classes.index(d.name)] * len(fs)
     return FileImageDataset(files, labels, classes, transform)
 
+# %% ../nbs/03d_data.ipynb #dmk1vhmq
 def build_csv(base: Path, split: str, transform=None) -> FileImageDataset:
     "Images listed in `base/<split>.csv` (`path,label`); label names are sorted over the training list."
     import csv
@@ -88,6 +89,7 @@ def build_csv(base: Path, split: str, transform=None) -> FileImageDataset:
     paths = resolve_listed([(p, ln) for ln, p, _ in lst], listing, base)
     return FileImageDataset(paths, [classes.index(key(l)) for _, _, l in lst], classes, transform)
 
+# %% ../nbs/03d_data.ipynb #3m1ce1nb
 register_dataset(DatasetSpec(name="folder", build=build_folder, num_classes=0, image_size=224,
     required=("train", "test"), mean=IMAGENET_MEAN, std=IMAGENET_STD,
     transforms=lambda split: image_transforms(split, 224), layout="<root>/train/<class>/*.jpg, "

@@ -41,6 +41,7 @@ class DatasetSpec:
     download: Callable | None = None    # download(root) from the official source, only when asked
     fixture: Callable | None = None     # fixture(root, name): a tiny copy in the official layout (tests)
 
+# %% ../nbs/03_datasets.ipynb #3n5fqi3k
 DATASETS: dict[str, DatasetSpec] = {}
 
 def register_dataset(spec: DatasetSpec) -> DatasetSpec:
@@ -205,6 +206,7 @@ class FileImageDataset(Dataset):
             if self.crop_bottom: im = im.crop((0, 0, im.width, im.height - self.crop_bottom))
         return (self.transform(im) if self.transform else im), int(self.targets[i])
 
+# %% ../nbs/03_datasets.ipynb #i9oqzg3y
 def check_image_files(ds):
     """The cheap check, before training: every file of a file-backed dataset (or a `Subset`) is non-empty and starts
     like an image (its header is read, not decoded)."""
@@ -271,6 +273,7 @@ class SeededItems(Dataset):
         random.seed(seed)
         return self.ds[i]
 
+# %% ../nbs/03_datasets.ipynb #r25d8s2y
 def auto_workers(ds, local_world: int = 1, cap: int = 8) -> int:
     """Loader processes for `ds`: none for images already in memory, else the cores this process may use, less one, up
     to `cap`."""

@@ -52,6 +52,7 @@ class StagedBody(nn.Module):
             if i in self.returned: out[str(len(out))] = x
         return out
 
+# %% ../nbs/10_detection.ipynb #m4g1u8vf
 class StagedFPN(nn.Module):
     """`StagedBody` → a feature pyramid with a max-pooled top level, `out_channels` wide: what `FasterRCNN` takes as a
     backbone."""
@@ -103,6 +104,7 @@ def backbone_weights(path) -> tuple[str, str, dict, dict]:
     sd = {k: v for k, v in load_file(str(p)).items() if not k.startswith("fc.")}
     return meta["library"], meta["arch"], sd, meta
 
+# %% ../nbs/10_detection.ipynb #34ag5mua
 def load_backbone_strict(module: nn.Module, sd: dict, what: str):
     """Load `sd` into `module` with `strict=True`; BN's `num_batches_tracked` counters are dropped where the module
     (frozen BN) has none. Names every missing or unexpected key."""
@@ -124,6 +126,7 @@ def level_strides(backbone: nn.Module, size: int = 256) -> list[int]:
     backbone.train(was)
     return [size // f.shape[-1] for f in feats.values()]
 
+# %% ../nbs/10_detection.ipynb #6ts3c8aq
 def build_detector(source, num_classes: int, min_size: int = 800, max_size: int = 1333, trainable: int = 3,
                    bn: str = "frozen", anchor_sizes=None, fpn_channels: int | None = None, arch: str | None = None,
                    detector_kw: dict | None = None) -> FasterRCNN:
@@ -203,6 +206,7 @@ def evaluate_detector(model, ds, batch_size: int = 8, device="cpu") -> dict:
         targets += ts
     return detection_scores(preds, targets)
 
+# %% ../nbs/10_detection.ipynb #9hrpoqt7
 def finetune_detector(model, train_ds, test_ds, epochs: int = 12, batch_size: int = 8, lr: float = 0.02,
                       weight_decay: float = 1e-4, warmup_iters: int = 100, seed: int = 0, device="cpu", out=None,
                       log=print) -> list[dict]:

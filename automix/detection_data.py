@@ -37,6 +37,7 @@ def _target(boxes, labels, crowd=None):
     crowd = crowd.to(torch.int64).reshape(-1)
     return dict(boxes=boxes, labels=labels, iscrowd=crowd)
 
+# %% ../nbs/10a_detection_data.ipynb #alk5ch92
 VOC_LAYOUT = ("<data_root>/VOCdevkit/VOC2007/{JPEGImages,Annotations,ImageSets/Main/{trainval,test}.txt} and "
               "<data_root>/VOCdevkit/VOC2012/{JPEGImages,Annotations,ImageSets/Main/trainval.txt}; "
               "from http://host.robots.ox.ac.uk/pascal/VOC/ (VOCtrainval_06-Nov-2007.tar, VOCtest_06-Nov-2007.tar, "
@@ -65,6 +66,7 @@ def voc_split(root, year: str, image_set: str, keep_difficult: bool) -> Detectio
         return x, _target([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
     return DetectionSet(list(range(len(ds))), load, VOC_CLASSES)
 
+# %% ../nbs/10a_detection_data.ipynb #16ndnvar
 def voc(root, split: str) -> DetectionSet:
     """The usual protocol: `train` is VOC 2007 trainval + 2012 trainval (difficult objects dropped), `test` is VOC 2007
     test (difficult ignored)."""
@@ -74,6 +76,7 @@ def voc(root, split: str) -> DetectionSet:
                             lambda it: parts[it[0]][it[1]], VOC_CLASSES)
     return voc_split(root, "2007", "test", keep_difficult=True)
 
+# %% ../nbs/10a_detection_data.ipynb #ysg9hpa0
 COCO_LAYOUT = ("<data_root>/annotations/instances_{train,val}2017.json, <data_root>/train2017/*.jpg, "
                "<data_root>/val2017/*.jpg; "
                "from https://cocodataset.org/#download (2017 Train/Val images, 2017 Train/Val annotations)")
@@ -117,6 +120,7 @@ def _jpeg(path, seed: int, size=(48, 64)):
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Image.fromarray(rng.integers(0, 255, (*size, 3), dtype=np.uint8)).save(path, quality=90)
 
+# %% ../nbs/10a_detection_data.ipynb #6zk4msv7
 def make_voc_fixture(root, per_split: int = 3) -> Path:
     """A tiny PASCAL VOC in the official layout: VOC2007 trainval/test and VOC2012 trainval, random JPEGs, XML with one
     normal and one difficult object each."""
@@ -145,6 +149,7 @@ def make_voc_fixture(root, per_split: int = 3) -> Path:
                 )
     return root
 
+# %% ../nbs/10a_detection_data.ipynb #7rvxqtzr
 def make_coco_fixture(root, per_split: int = 3) -> Path:
     """A tiny COCO 2017 in the official layout: annotations/instances_{train,val}2017.json, train2017/, val2017/;
     non-contiguous category ids and one crowd region."""
@@ -210,6 +215,7 @@ def render_det(glyphs, labels, n: int, seed: int, size: int = 64, per_image=(1, 
         targets.append(_target(boxes, cls))
     return xs, targets
 
+# %% ../nbs/10a_detection_data.ipynb #w91k3s2s
 def digits_clutter_det(split: str, n_train: int = 600, n_test: int = 200, seed: int = 0) -> DetectionSet:
     """The embedded detection task: `render_det` images from the digits glyphs of `digits_clutter`'s own split (train
     glyphs for train, test glyphs for test)."""

@@ -5,6 +5,7 @@ no-ops for one process."""
 
 # %% ../nbs/04c_distributed.ipynb #dst00002
 from __future__ import annotations
+from fastcore.basics import patch
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,34 +58,40 @@ class DistEnv:
             raise ConfigError(f"the training set has {n_train} images, fewer than one global batch of {cfg.batch_size} "
                               f"over {self.world} processes; lower batch_size or the number of processes")
 
-    def wrap(self, method, device):
-        if self.world == 1: return method
-        from torch.nn.parallel import DistributedDataParallel as DDP
-        return DDP(method, device_ids=[device.index] if device.type == "cuda" else None,
-                   # the scan costs a pass over the graph
-                   find_unused_parameters=getattr(method, "unused_parameters", True))
+# %% ../nbs/04c_distributed.ipynb #8dbapx7t
+@patch
+def wrap(self: DistEnv, method, device):
+    if self.world == 1: return method
+    from torch.nn.parallel import DistributedDataParallel as DDP
+    return DDP(method, device_ids=[device.index] if device.type == "cuda" else None,
+               # the scan costs a pass over the graph
+               find_unused_parameters=getattr(method, "unused_parameters", True))
 
-    def broadcast_path(self, p: Path) -> Path:
-        if self.world == 1: return p
-        obj = [str(p)]
-        torch.distributed.broadcast_object_list(obj, 0)
-        return Path(obj[0])
+@patch
+def broadcast_path(self: DistEnv, p: Path) -> Path:
+    if self.world == 1: return p
+    obj = [str(p)]
+    torch.distributed.broadcast_object_list(obj, 0)
+    return Path(obj[0])
 
-    def mean_dict(self, sums: dict, device) -> dict:
-        if self.world == 1: return sums
-        keys = sorted(sums)
-        t = torch.tensor([sums[k] for k in keys], dtype=torch.float64, device=device)
-        torch.distributed.all_reduce(t)
-        return dict(zip(keys, (t / self.world).tolist()))
+@patch
+def mean_dict(self: DistEnv, sums: dict, device) -> dict:
+    if self.world == 1: return sums
+    keys = sorted(sums)
+    t = torch.tensor([sums[k] for k in keys], dtype=torch.float64, device=device)
+    torch.distributed.all_reduce(t)
+    return dict(zip(keys, (t / self.world).tolist()))
 
-    def sync_buffers(self, module):
-        "Give every rank rank 0's buffers (batch-norm statistics, step counters), so the ranks' networks agree exactly."
-        if self.world > 1:
-            for b in module.buffers(): torch.distributed.broadcast(b, 0)
+@patch
+def sync_buffers(self: DistEnv, module):
+    "Give every rank rank 0's buffers (batch-norm statistics, step counters), so the ranks' networks agree exactly."
+    if self.world > 1:
+        for b in module.buffers(): torch.distributed.broadcast(b, 0)
 
-    def barrier(self):
-        if self.world > 1: torch.distributed.barrier()
+@patch
+def barrier(self: DistEnv):
+    if self.world > 1: torch.distributed.barrier()
 
-    def close(self):
-        if self.world > 1 and torch.distributed.is_initialized(): torch.distributed.destroy_process_group()
-
+@patch
+def close(self: DistEnv):
+    if self.world > 1 and torch.distributed.is_initialized(): torch.distributed.destroy_process_group()

@@ -5,6 +5,7 @@
 
 # %% ../nbs/00a_graphcut.ipynb #gc000002
 from __future__ import annotations
+from fastcore.basics import patch
 import math
 import numpy as np, torch, torch.nn.functional as F
 from .core import optional
@@ -65,6 +66,7 @@ def transport_plan(sal, shown, eps: float = 0.8):
         cost = cost + (plan - win)                                                        # losers pay and try again
     return win
 
+# %% ../nbs/00a_graphcut.ipynb #8aznaybi
 def transport_blocks(img, plan, B):
     "Move the blocks of `img [C, H, W]` by `plan`; targets nobody claimed keep their content."
     C, H, W = img.shape
@@ -149,6 +151,7 @@ def _cut_output(cost, counts, beta: float, soft: bool):
     for p, (a, b) in enumerate(pairs): share[m + p, [a, b]] = 0.5
     return share[lab]
 
+# %% ../nbs/00a_graphcut.ipynb #lffc4cfc
 def _break_ties(z):
     "Outputs using exactly the same inputs: a unit cost on one of those inputs for each (the original's `set_resolve`)."
     used = (z.flatten(1, 2).sum(1) > 0).float()                     # [m_out, m]
@@ -217,33 +220,35 @@ class CoMixup(Mixer):
         aux = 2 * self.clean_lam * ce if self.clean_lam > 0 and torch.is_grad_enabled() else None
         return g.pow(2).mean(1).sqrt().detach(), aux
 
-    def mix(self, x, y, index, lam, model=None):
-        if model is None: raise TypeError("comixup needs the model's input gradient: call it with model=")
-        N, C, H, W = x.shape
-        B = self.block_num if self.block_num != -1 else 2 ** int(torch.randint(1, 5, (1,)))
-        if H % B or W % B: raise ValueError(f"comixup: the image ({H}×{W}) must divide into {B}×{B} blocks")
-        sal, aux = self._saliency(model, x, y)
-        k = max(H // 4, 1)                                            # where each image's saliency peaks
-        pooled = F.avg_pool2d(sal[:, None], k, stride=1)[:, 0]
-        peak = pooled.flatten(1).argmax(1)
-        pos = torch.stack([peak // pooled.shape[-1], peak % pooled.shape[-1]], 1).float()
-        dist = (pos[:, None] - pos[None]).abs().sum(-1)
-        blocks = F.adaptive_avg_pool2d(sal[:, None], B)[:, 0].cpu()
-        weights = torch.zeros(N, N)
-        out = torch.empty_like(x)
-        groups = min(math.ceil(N / self.part), N // 2)                # even split: never a group of one
-        bounds = torch.linspace(0, N, groups + 1).round().long().tolist()
-        for s, e in zip(bounds[:-1], bounds[1:]):
-            m = e - s
-            sc = blocks[s:e] / blocks[s:e].flatten(1).sum(1).clamp(min=1e-12)[:, None, None]
-            Dp = dist[s:e, s:e].cpu()
-            A = (1 - self.omega) * torch.eye(m) + self.omega * Dp / Dp.sum().clamp(min=1e-12) * m
-            z = comix_labels(-sc, A, self.beta, self.gamma, self.eta, self.alpha, self.thres, self.thres_type,
-                             self.niter, self.resolve).to(x)
-            up = F.interpolate(z.permute(0, 3, 1, 2), size=(H, W), mode="nearest")       # [m_out, m_in, H, W]
-            out[s:e] = torch.einsum("jkhw,kchw->jchw", up, x[s:e])
-            weights[s:e, s:e] = z.flatten(1, 2).mean(1).cpu()
-        weights = weights.to(x.device)
-        own = weights.diagonal().clone()
-        partner = (weights - torch.diag(own)).argmax(1)
-        return MixOutput(out, y, y[partner], partner, own, weights=weights, aux_loss=aux)
+# %% ../nbs/00a_graphcut.ipynb #okpbdlpi
+@patch
+def mix(self: CoMixup, x, y, index, lam, model=None):
+    if model is None: raise TypeError("comixup needs the model's input gradient: call it with model=")
+    N, C, H, W = x.shape
+    B = self.block_num if self.block_num != -1 else 2 ** int(torch.randint(1, 5, (1,)))
+    if H % B or W % B: raise ValueError(f"comixup: the image ({H}×{W}) must divide into {B}×{B} blocks")
+    sal, aux = self._saliency(model, x, y)
+    k = max(H // 4, 1)                                            # where each image's saliency peaks
+    pooled = F.avg_pool2d(sal[:, None], k, stride=1)[:, 0]
+    peak = pooled.flatten(1).argmax(1)
+    pos = torch.stack([peak // pooled.shape[-1], peak % pooled.shape[-1]], 1).float()
+    dist = (pos[:, None] - pos[None]).abs().sum(-1)
+    blocks = F.adaptive_avg_pool2d(sal[:, None], B)[:, 0].cpu()
+    weights = torch.zeros(N, N)
+    out = torch.empty_like(x)
+    groups = min(math.ceil(N / self.part), N // 2)                # even split: never a group of one
+    bounds = torch.linspace(0, N, groups + 1).round().long().tolist()
+    for s, e in zip(bounds[:-1], bounds[1:]):
+        m = e - s
+        sc = blocks[s:e] / blocks[s:e].flatten(1).sum(1).clamp(min=1e-12)[:, None, None]
+        Dp = dist[s:e, s:e].cpu()
+        A = (1 - self.omega) * torch.eye(m) + self.omega * Dp / Dp.sum().clamp(min=1e-12) * m
+        z = comix_labels(-sc, A, self.beta, self.gamma, self.eta, self.alpha, self.thres, self.thres_type,
+                         self.niter, self.resolve).to(x)
+        up = F.interpolate(z.permute(0, 3, 1, 2), size=(H, W), mode="nearest")       # [m_out, m_in, H, W]
+        out[s:e] = torch.einsum("jkhw,kchw->jchw", up, x[s:e])
+        weights[s:e, s:e] = z.flatten(1, 2).mean(1).cpu()
+    weights = weights.to(x.device)
+    own = weights.diagonal().clone()
+    partner = (weights - torch.diag(own)).argmax(1)
+    return MixOutput(out, y, y[partner], partner, own, weights=weights, aux_loss=aux)

@@ -59,6 +59,7 @@ def make_loaders(cfg, train_ds, test_ds, device, dist=None):
         else: g.manual_seed(seed)
     return train_dl, test_dl, set_epoch
 
+# %% ../nbs/05a_loaders.ipynb #fsp4auzf
 def _subset(ds, n, seed: int = 0):
     "A seeded subset of `n` items stratified by class: each class in proportion, and every class once where `n` allows."
     if n is None or n >= len(ds): return ds
@@ -76,6 +77,7 @@ def _subset(ds, n, seed: int = 0):
     sub.classes, sub.num_classes, sub.targets = ds.classes, ds.num_classes, ds.targets[idx]
     return sub
 
+# %% ../nbs/05a_loaders.ipynb #37v049oj
 def check_splits(cfg, train_ds, test_ds):
     """Both splits hold images, the training split at least one batch, a `test_size` subset at least two classes,
     `folder`/`csv` the same classes in both; every file is a non-empty image (its header), and with `verify_images`
@@ -100,4 +102,3 @@ def check_splits(cfg, train_ds, test_ds):
     for ds in (train_ds, test_ds): check_image_files(ds)   # cheap: sizes and headers, before the first step
     if cfg.verify_images:
         for ds in (train_ds, test_ds): verify_images(ds)
-

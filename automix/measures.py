@@ -34,6 +34,7 @@ def pipeline_shares(am, xb, ink):
     out = am.mixes(xb)
     return visible_shares(out.source_weights, ink, out.sources, out.shares)
 
+# %% ../nbs/09c_measures.ipynb #cs86ykk0
 def _pixel_mixing_run(d, measure: str, why: str):
     "Run `d`'s config and method, refused where `measure` cannot be taken: not `digits_clutter`, or no pixels mixed."
     from automix.runs import read_run
@@ -54,6 +55,7 @@ def _clutter_test():
     xt, yt, ink = load_clutter_split("test", with_masks=True)
     return (xt - mean) / std, yt, ink
 
+# %% ../nbs/09c_measures.ipynb #j1flodks
 def label_agreement_of_run(d, keep_epochs=None, batches: int = 8, batch_size: int = 64) -> list[dict]:
     """Visible digit share against label share on `batches` held-out `digits_clutter` batches: for a momentum pipeline
     at each kept epoch (`keep_epochs`, default: the run's), else once with the run's mixer (cached as
@@ -88,6 +90,7 @@ def label_agreement_of_run(d, keep_epochs=None, batches: int = 8, batch_size: in
         return out
     return cached_json(d, "label_agreement.json", compute)
 
+# %% ../nbs/09c_measures.ipynb #qlhan8m6
 def downstream_of_run(d, images: int = 500, device="cpu", data_root="data") -> dict:
     """ECE (15 bins) with its reliability table, mean top-1 over the generated corruptions of the first `images` test
     images, and mean top-1 over occlusion ratios, of the run's evaluated network (cached as `downstream.json`)."""
@@ -135,6 +138,7 @@ def _pair_visible(method, xa, xb, ya, yb, ia, ib, lam, seed, eps: float = 1e-3):
     ok = (va >= -0.05) & (va <= 1.05) & (vb >= -0.05) & (vb <= 1.05)
     return torch.where(ok, va / (va + vb).clamp_min(1e-8), torch.full_like(va, float("nan")))
 
+# %% ../nbs/09c_measures.ipynb #plgder87
 def oracle_agreement_of_run(d, judge_dir, pairs: int = 200, lams=LAM_GRID) -> list[dict]:
     """Per λ bin: the judge's belief gap and the pixel gap of the run's mixes on `pairs` fixed held-out pairs (cached as
     `oracle_agreement_<judge>_<pairs>.json`)."""
@@ -178,6 +182,7 @@ def run_threads(d):
     try: yield
     finally: torch.set_num_threads(was)
 
+# %% ../nbs/09c_measures.ipynb #e4t5s0nr
 def test_correct_of_run(d) -> dict:
     """Per test image, whether the run's final online and EMA networks (`Method.roles`) classify it right, as '0'/'1'
     strings; from `last.pt`, cached as `test_correct.json`."""

@@ -82,6 +82,7 @@ def _motion(x, k):
     w = torch.zeros(x.shape[1], 1, 1, k) + 1 / k
     return F.conv2d(F.pad(x, [k // 2, k - 1 - k // 2, 0, 0], mode="replicate"), w, groups=x.shape[1])
 
+# %% ../nbs/06_metrics.ipynb #fn08uwxb
 def _zoom(x, z):
     H, W = x.shape[-2:]
     h, w = int(H / z), int(W / z)
@@ -102,6 +103,7 @@ def _pixelate(x, f):
         F.interpolate(x, size=(max(1, int(H * f)), max(1, int(W * f))), mode="area"), size=(H, W), mode="nearest"
     )
 
+# %% ../nbs/06_metrics.ipynb #ca34g4fo
 # severities 1..5 (one parameter per corruption, growing with severity)
 _SEV = dict(gaussian_noise=[.04, .06, .08, .09, .10], shot_noise=[60, 25, 12, 5, 3],
             impulse_noise=[.01, .02, .03, .05, .07], defocus_blur=[1, 3, 3, 5, 5], glass_blur=[1, 1, 2, 2, 3],
@@ -225,6 +227,7 @@ def cam_box(cam, threshold: float):
     ys, xs = np.nonzero(lab == big)
     return [float(xs.min()), float(ys.min()), float(xs.max() + 1), float(ys.max() + 1)]
 
+# %% ../nbs/06_metrics.ipynb #q9sa8579
 def box_iou(a, b) -> float:
     "IoU of two boxes `[x0, y0, x1, y1]`."
     ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
@@ -302,6 +305,7 @@ def load_method(run_dir, checkpoint: str = "last.pt"):
     load_state(method, ck["method"], ck_path)
     return method, cfg, ck["classes"]
 
+# %% ../nbs/06_metrics.ipynb #begshev7
 def load_run(run_dir, device="cpu"):
     "The evaluated network of a run folder (momentum encoder for AutoMix), its config and class names."
     method, cfg, classes = load_method(run_dir)
@@ -324,6 +328,7 @@ def collect_runs(run_dirs) -> pd.DataFrame:
                          seed=cfg["seed"], settings=protocol_key(cfg), **s))
     return pd.DataFrame(rows)
 
+# %% ../nbs/06_metrics.ipynb #pj5ztdya
 def results_table(runs: pd.DataFrame, metric: str = "median10_top1") -> pd.DataFrame:
     """Mean ± std of `metric` over seeds per (dataset, backbone, method, settings) — runs with other settings are never
     averaged together — with the paper's number where it exists."""

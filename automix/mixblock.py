@@ -30,6 +30,7 @@ def small_init(*convs):
         nn.init.normal_(conv.weight, 0, 0.01)
         nn.init.zeros_(conv.bias)
 
+# %% ../nbs/01_mixblock.ipynb #6t39rooj
 class MixBlock(nn.Module):
     "AutoMix's Mix Block: `mb(z, lam, index, scale_factor)` → partner-weight mask `[N, 1, h·s, w·s]` in (0, 1)."
     def __init__(self, in_channels: int, reduction: int = 2, use_scale: bool = True, lam_concat: bool = True,

@@ -44,6 +44,7 @@ def mixed_ce(logits, ys, lams, label_smoothing: float = 0.0):
     ce = [F.cross_entropy(logits, t, reduction="none", label_smoothing=label_smoothing) for t in ys]
     return sum(torch.as_tensor(l, dtype=logits.dtype, device=logits.device) * c for l, c in zip(lams, ce)).mean()
 
+# %% ../nbs/00_mixing.ipynb #t105k8u0
 def mixup_loss(logits, out: MixOutput, label_smoothing: float = 0.0):
     """The mixed cross-entropy of a `MixOutput`: `lam·CE(logits, y_a) + (1−lam)·CE(logits, y_b)` per sample (or `Σ_k
     w_jk·CE(logits_j, y_k)` with `weights`)."""
@@ -118,6 +119,7 @@ class Mixer:
         return self(x, torch.zeros(len(x), dtype=torch.long, device=x.device) if y is None else y, model, lam, index)
     def __repr__(self): return f"{type(self).__name__}(alpha={self.alpha})"
 
+# %% ../nbs/00_mixing.ipynb #17jnzv1n
 def check_batch(x, y):
     "Refuse what no mixer can use: non-float images, a batch of one, labels that do not match."
     if not torch.is_tensor(x) or x.ndim != 4 or not x.is_floating_point():

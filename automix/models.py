@@ -5,6 +5,7 @@ the rest."""
 
 # %% ../nbs/04_models.ipynb #0060d231
 from __future__ import annotations
+from fastcore.basics import patch
 from functools import partial
 import math
 from pathlib import Path
@@ -89,6 +90,7 @@ def _no_download(arch, e) -> str:
             "local "
             f"weights file instead: pretrained=/path/to/weights.pth")
 
+# %% ../nbs/04_models.ipynb #hpdn9cml
 def torchvision_resnet(arch: str, num_classes: int, cifar_stem: bool = False, pretrained=None) -> StagedNet:
     "A torchvision ResNet/ResNeXt as a `StagedNet`."
     classes = 1000 if pretrained else num_classes
@@ -172,6 +174,7 @@ def create_model(name: str, num_classes: int, pretrained: str | None = None, ima
 # %% ../nbs/04_models.ipynb #ea5917d7
 class _StopForward(Exception): pass
 
+# %% ../nbs/04_models.ipynb #f8jhpcrg
 class HookedNet(nn.Module):
     "Any classifier with `forward_features(x, stage)` read at one of `stage_names` by a forward hook."
     def __init__(
@@ -200,45 +203,50 @@ class HookedNet(nn.Module):
                                        "beside")
         return c
 
-    def forward_pooled(self, x):
-        "The features the classifier reads (its input), from one forward pass."
-        got = {}
-        def hook(m, i):
-            got["f"] = i[0]
-            raise _StopForward
-        h = self.classifier.register_forward_pre_hook(hook)
-        try: self.net(x)
-        except _StopForward: pass
-        finally: h.remove()
-        return got["f"]
+# %% ../nbs/04_models.ipynb #0dy782vg
+@patch
+def forward_pooled(self: HookedNet, x):
+    "The features the classifier reads (its input), from one forward pass."
+    got = {}
+    def hook(m, i):
+        got["f"] = i[0]
+        raise _StopForward
+    h = self.classifier.register_forward_pre_hook(hook)
+    try: self.net(x)
+    except _StopForward: pass
+    finally: h.remove()
+    return got["f"]
 
-    def forward_features(self, x, stage: int | None = None, run_all: bool = False):
-        """The feature map `[N, C, h, w]` of stage `stage` (token maps reshaped to the patch grid); the rest of the net
-        runs only with `run_all`."""
-        stage = len(self.stages) - 1 if stage is None else stage
-        got = {}
-        def hook(m, i, o):
-            got["f"] = o[0] if isinstance(o, (tuple, list)) else o
-            if not run_all: raise _StopForward
-        h = self.stages[stage].register_forward_hook(hook)
-        try: self.net(x)
-        except _StopForward: pass
-        finally: h.remove()
-        f, name = got["f"], self.stage_names[stage]
-        if f.ndim == 3:                                             # tokens [N, L, C]
-            f = f[:, self.prefix_tokens:]
-            side = math.isqrt(f.shape[1])
-            if side * side != f.shape[1]:
-                raise ValueError(f"stage {name!r} gives {f.shape[1]} tokens, not a square grid; stages found: "
-                                 f"{self.stage_names}")
-            return f.transpose(1, 2).reshape(f.shape[0], f.shape[2], side, side)
-        if f.ndim != 4:
-            raise ValueError(f"stage {name!r} gives an output of shape {tuple(f.shape)}, not a spatial feature map; "
-                             f"stages found: {self.stage_names}")
-        c = self.channels[stage]
-        if c is not None and f.shape[1] != c and f.shape[-1] == c: f = f.permute(0, 3, 1, 2)   # NHWC (e.g. Swin)
-        return f
+# %% ../nbs/04_models.ipynb #rno7bs9q
+@patch
+def forward_features(self: HookedNet, x, stage: int | None = None, run_all: bool = False):
+    """The feature map `[N, C, h, w]` of stage `stage` (token maps reshaped to the patch grid); the rest of the net
+    runs only with `run_all`."""
+    stage = len(self.stages) - 1 if stage is None else stage
+    got = {}
+    def hook(m, i, o):
+        got["f"] = o[0] if isinstance(o, (tuple, list)) else o
+        if not run_all: raise _StopForward
+    h = self.stages[stage].register_forward_hook(hook)
+    try: self.net(x)
+    except _StopForward: pass
+    finally: h.remove()
+    f, name = got["f"], self.stage_names[stage]
+    if f.ndim == 3:                                             # tokens [N, L, C]
+        f = f[:, self.prefix_tokens:]
+        side = math.isqrt(f.shape[1])
+        if side * side != f.shape[1]:
+            raise ValueError(f"stage {name!r} gives {f.shape[1]} tokens, not a square grid; stages found: "
+                             f"{self.stage_names}")
+        return f.transpose(1, 2).reshape(f.shape[0], f.shape[2], side, side)
+    if f.ndim != 4:
+        raise ValueError(f"stage {name!r} gives an output of shape {tuple(f.shape)}, not a spatial feature map; "
+                         f"stages found: {self.stage_names}")
+    c = self.channels[stage]
+    if c is not None and f.shape[1] != c and f.shape[-1] == c: f = f.permute(0, 3, 1, 2)   # NHWC (e.g. Swin)
+    return f
 
+# %% ../nbs/04_models.ipynb #rf5sxibi
 def external_model(name: str, num_classes: int, pretrained=None, image_size: int | None = None) -> HookedNet:
     """`timm:<model>` or `tv:<model>` as a `HookedNet` (pretrained: 'download', or a local file). A timm model whose
     constructor takes `img_size` is built for `image_size`; `net.build` records that argument (the export needs it)."""
@@ -280,6 +288,7 @@ def external_model(name: str, num_classes: int, pretrained=None, image_size: int
         return HookedNet(net, names, default_stage=2 if hasattr(net, "layer4") else len(names) // 2)
     raise ValueError(f"unknown model library {lib!r} in {name!r}; use timm:<name> or tv:<name>")
 
+# %% ../nbs/04_models.ipynb #sag7kg3k
 def _load_file(net, path):
     sd = torch.load(path, map_location="cpu", weights_only=True)
     own = net.state_dict()

@@ -42,6 +42,7 @@ def reliability_diagram(rel: pd.DataFrame, ax=None, title: str = ""):
     ax.legend(fontsize=7)
     return ax.figure
 
+# %% ../nbs/07_plots.ipynb #cjqt9frf
 def robustness_curve(df: pd.DataFrame, x: str, y: str = "top1", hue: str = "model", ax=None, title: str = ""):
     "Accuracy against a corruption severity or an occlusion ratio, one line per model."
     if ax is None: fig, ax = plt.subplots(figsize=(4, 3))

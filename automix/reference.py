@@ -52,6 +52,7 @@ def reference_step(am: AutoMix, x, y) -> dict:
     )
     return dict(cls=cls, one=one, gen=gen, mask=mask, loss=cls + one + gen + mask)
 
+# %% ../nbs/02b_reference.ipynb #qy2a5xdz
 @torch.no_grad()
 def reference_momentum_update(am: AutoMix):
     "The per-parameter EMA loop of the official hook (backbone, one-hot head, mixup head)."

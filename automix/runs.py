@@ -45,6 +45,7 @@ def save_checkpoint(path, state: dict, keep_previous: bool = False):
     if keep_previous and path.exists(): os.replace(path, path.with_name("prev.pt"))
     os.replace(tmp, path)
 
+# %% ../nbs/04b_runs.ipynb #89zc7snl
 def load_checkpoint(path) -> dict:
     "Read a checkpoint safely (`weights_only=True`), naming the file if it is corrupt."
     try: return torch.load(path, map_location="cpu", weights_only=True)
@@ -93,6 +94,7 @@ def plot_learning_curve(history: list[dict], path=None):
         plt.close(fig)
     return fig
 
+# %% ../nbs/04b_runs.ipynb #ahhi2ejv
 def save_sample_figure(method, ds, path, device, n: int = 16):
     "Ask the method for its figure of mixed samples on the first `n` test images; save it if there is one."
     import matplotlib.pyplot as plt
@@ -148,6 +150,7 @@ def prepare_run(cfg: TrainConfig) -> Path:
     except OSError as e: raise ConfigError(f"cannot write to out_dir {out}: {e.strerror or e}") from None
     return out
 
+# %% ../nbs/04b_runs.ipynb #e2aqfbxt
 def _same_settings(out: Path, cfg) -> bool:
     "Whether `out/config.json` describes the run `cfg` (a start of the same run that died before its first checkpoint)."
     from automix.config import run_settings
@@ -176,6 +179,7 @@ def _cpu_model(cpuinfo="/proc/cpuinfo") -> tuple[str, str]:
     ident = " ".join(f"{k.split()[-1]} {info[k]}" for k in ("cpu family", "model", "stepping") if info.get(k))
     return name, ident
 
+# %% ../nbs/04b_runs.ipynb #rlndbryj
 def float_path(device=None) -> dict:
     """What decides a run's float path: the GPU's name and compute capability, or the CPU (model name,
     family/model/stepping), torch's kernel capability and the thread count; and torch's version."""
@@ -200,6 +204,7 @@ def hardware(device=None) -> str:
 class RunLocked(ConfigError):
     "Another live process is writing this run folder."
 
+# %% ../nbs/04b_runs.ipynb #ssohump2
 def lock_run(out: Path) -> Path:
     """Take `out/.lock` (holding our pid); a lock left by a process that no longer exists, or whose pid a younger
     process now has, is taken over."""
@@ -229,6 +234,7 @@ def lock_run(out: Path) -> Path:
             lock.unlink(missing_ok=True)                # stale: its process is gone
     raise RunLocked(f"could not take the lock {lock}")
 
+# %% ../nbs/04b_runs.ipynb #v21vg5s3
 def _cmdline(pid: int):
     "The command line of process `pid`, where the system tells it (Linux), else None."
     try: return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
@@ -292,6 +298,7 @@ def export_model(net: nn.Module, backbone: str, num_classes: int, path, **meta) 
     os.replace(tmp, path)
     return path
 
+# %% ../nbs/04b_runs.ipynb #cxv403t7
 def load_exported(path) -> nn.Module:
     """The network in a `model.safetensors` written by `export_model` (or a run folder holding one), rebuilt with its
     own library and loaded with `strict=True`, in eval mode. Where the run recorded them: `net.classes`, `net.normalize`

@@ -45,6 +45,7 @@ def paired_test(a, b, conf: float = 0.95):
     p = float(2 * stats.t.sf(abs(d.mean() / se), len(d) - 1))
     return float(d.mean()), float(d.mean() - h), float(d.mean() + h), p
 
+# %% ../nbs/09a_stats.ipynb #7n4c6na2
 def family_pairs(runs: pd.DataFrame, baselines, columns):
     """(arm, baseline, column, arm's values, baseline's values) for every arm against every baseline in every column,
     paired by seed; each pair of arms once. Refuses runs of two hardware classes or commits."""
@@ -75,6 +76,7 @@ def _corrected(rows: list[dict], alpha: float) -> pd.DataFrame:
     t["holds"] = (t.p_holm < alpha) & ok
     return t
 
+# %% ../nbs/09a_stats.ipynb #pure8u7a
 def compare_family(runs: pd.DataFrame, baselines, columns, alpha: float = 0.05) -> pd.DataFrame:
     """Every arm against every baseline in every column, paired by seed; Holm-adjusted p and Bonferroni-simultaneous
     intervals over the whole family. `runs`: arm, seed, hardware, commit and the columns."""
@@ -145,6 +147,7 @@ def compare_family_glyphs(
                  p=float(2 * stats.t.sf(abs(r["diff"]) / se, r["df"])))
     return _corrected(rows, alpha)[_FAMILY_COLS + ["se_seed", "se_glyph", "df"]]
 
+# %% ../nbs/09a_stats.ipynb #1wvfzrij
 def glyph_variance(D, groups, boot: int = 4000) -> float:
     """The test set's share of the variance of `D.mean()` (`D`: seeds × images): the glyph bootstrap's variance of the
     seed-mean, less the seed × image noise that the seed term already counts."""

@@ -35,6 +35,7 @@ def is_done(d, cfg) -> bool:
     except (FileNotFoundError, ValueError): return False
     return run_settings(saved) == run_settings(cfg) and summary.get("epochs") == cfg.epochs
 
+# %% ../nbs/09_sweep.ipynb #eq6az0cf
 def run_sweep(methods, seeds, out_root="runs/sweep", dataset: str = "digits_clutter", log=print,
               train_missing: bool = True, **train_kw) -> list[Path]:
     """Train every `(method, seed)` not finished yet under `out_root` (seed by seed; `train_missing=False`: only
@@ -99,6 +100,7 @@ def seed_range(s: str, limit: int | None = None) -> list[int]:
         out += list(range(a, b + 1)) if b is not None else [a]
     return out
 
+# %% ../nbs/09_sweep.ipynb #90qvd5ts
 def main(argv=None):
     "Console entry point: `automix-sweep`."
     from automix.train import parse_args

@@ -54,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--debug", action="store_true", help="show the full traceback of an error")
     return ap
 
+# %% ../nbs/08_cli.ipynb #0vyyuxsl
 def parse_args(argv=None) -> dict:
     """Parse `--field value` for every `TrainConfig` field (`--config run/config.json` first); values are validated by
     `resolve_config`."""
@@ -80,6 +81,7 @@ def parse_args(argv=None) -> dict:
     kw.update({k: v for k, v in a.items() if v is not None and v is not False})
     return kw
 
+# %% ../nbs/08_cli.ipynb #osqgpgo0
 def preset_fields(saved: dict) -> set:
     """For a config.json written before runs recorded `from_preset`: the preset-able fields whose value is what the
     run's own preset gives."""

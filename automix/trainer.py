@@ -177,6 +177,7 @@ class Run:
     start: int                          # the first epoch to run (> 0 when resuming)
     tb: object = None
 
+# %% ../nbs/05_trainer.ipynb #zf8jhk3w
 def setup_run(cfg: TrainConfig, dist: DistEnv, device: torch.device, out: Path, from_preset=()) -> Run:
     """Data, network, method, optimiser and loaders; a resumed run's state from `out/last.pt`; `config.json` (naming the
     fields `from_preset`)."""
@@ -230,6 +231,7 @@ def _kept(run) -> str:
     if not run.history: return "no checkpoint was written yet"
     return f"{run.out/'last.pt'} holds epoch {len(run.history)}, the last with finite metrics"
 
+# %% ../nbs/05_trainer.ipynb #tjt4xq1k
 def train_epoch(run: Run, epoch: int) -> dict:
     """One epoch of steps (learning rate per step), then the test of every network the method names when due: the
     epoch's row."""
@@ -311,6 +313,7 @@ def record_epoch(run: Run, row: dict):
                                f"{row.get('test_top1', float('nan')):.2f}%  ({row['epoch_time_s']:.1f} s)")
     run.dist.barrier()
 
+# %% ../nbs/05_trainer.ipynb #d1ca3sbl
 def finish_run(run: Run) -> dict:
     """The learning curve, a figure of mixed samples, `model.safetensors`, and last `summary.json` (a finished run's
     mark); returns the summary."""

@@ -86,6 +86,7 @@ def _draw_ada(self: AdAutoMix, n: int, device):
     lams_mb, lams_bb = [lam[0].item(), 1 - lam[0].item()], [lam[1].item(), 1 - lam[1].item()]
     return K, lams_mb, lams_bb, [own, perm(n, device=device)], [own, perm(n, device=device)]
 
+# %% ../nbs/02a_variants.ipynb #vk6d1dum
 @patch
 def training_step(self: AdAutoMix, x, y) -> dict:
     "Losses of one AdAutoMix step: `loss` = cls + one + gen (adversarial on every `adv_every`-th step)."
