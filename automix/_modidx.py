@@ -35,6 +35,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                     'automix.benchmarks.resolve_listed': ('benchmarks.html#resolve_listed', 'automix/benchmarks.py')},
             'automix.clutter': { 'automix.clutter._global': ('clutter.html#_global', 'automix/clutter.py'),
                                  'automix.clutter._photo_bank': ('clutter.html#_photo_bank', 'automix/clutter.py'),
+                                 'automix.clutter.clutter_background': ('clutter.html#clutter_background', 'automix/clutter.py'),
                                  'automix.clutter.load_clutter_split': ('clutter.html#load_clutter_split', 'automix/clutter.py'),
                                  'automix.clutter.paste_glyph': ('clutter.html#paste_glyph', 'automix/clutter.py'),
                                  'automix.clutter.render_clutter': ('clutter.html#render_clutter', 'automix/clutter.py')},

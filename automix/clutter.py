@@ -9,7 +9,7 @@ import numpy as np, torch, torch.nn.functional as F
 from .datasets import *
 
 # %% auto #0
-__all__ = ['CLUTTER_MEAN', 'CLUTTER_STD', 'paste_glyph', 'render_clutter', 'load_clutter_split']
+__all__ = ['CLUTTER_MEAN', 'CLUTTER_STD', 'paste_glyph', 'clutter_background', 'render_clutter', 'load_clutter_split']
 
 # %% ../nbs/03c_clutter.ipynb #ce7b77b5
 import functools
@@ -30,6 +30,19 @@ def paste_glyph(img, glyph, alpha_max: float, colour, scale, r):
     img[:, py:py + s, px:px + s] = img[:, py:py + s, px:px + s] * (1 - a) + colour[:, None, None] * a
     return py, px, a
 
+# %% ../nbs/03c_clutter.ipynb #clbg0002
+def clutter_background(photos, size: int, g: torch.Generator, r, crop=(2, 4)):
+    """One background `[3, size, size]`: a random crop of one of `photos`, its side `size · (crop[0] + crop[1] · u)`
+    (u uniform: the detail varies), blended with smooth colour noise and darkened. The draws come from `g` (through `r`,
+    its uniform sampler) in a fixed order, so a seed gives the same image."""
+    ph = photos[int(torch.randint(len(photos), (), generator=g))]
+    c = int(size * (crop[0] + crop[1] * r()))
+    y0, x0 = int(r() * (ph.shape[1] - c)), int(r() * (ph.shape[2] - c))
+    bg = F.interpolate(ph[None, :, y0:y0 + c, x0:x0 + c], size=(size, size), mode="area")[0]
+    noise = torch.rand(1, 3, 4, 4, generator=g)
+    noise = F.interpolate(noise, size=(size, size), mode="bilinear", align_corners=False)[0]
+    return 0.8 * (0.6 * bg + 0.4 * noise)
+
 # %% ../nbs/03c_clutter.ipynb #1rw44pma
 def render_clutter(glyphs, labels, n: int, seed: int, size: int = 32, scale=(14, 24), with_masks: bool = False,
                    with_glyphs: bool = False):
@@ -43,14 +56,7 @@ def render_clutter(glyphs, labels, n: int, seed: int, size: int = 32, scale=(14,
     gs = torch.empty(n, dtype=torch.long)
     for k in range(n):
         i = int(torch.randint(len(glyphs), (), generator=g))
-        ph = photos[int(torch.randint(len(photos), (), generator=g))]
-        c = int(size * (2 + 4 * r()))                                     # crop side: background detail varies
-        y0, x0 = int(r() * (ph.shape[1] - c)), int(r() * (ph.shape[2] - c))
-        bg = F.interpolate(ph[None, :, y0:y0 + c, x0:x0 + c], size=(size, size), mode="area")[0]
-        noise = F.interpolate(
-            torch.rand(1, 3, 4, 4, generator=g), size=(size, size), mode="bilinear", align_corners=False
-        )[0]
-        img = 0.8 * (0.6 * bg + 0.4 * noise)
+        img = clutter_background(photos, size, g, r)          # crop side 2–6 × size: background detail varies
         paste = lambda glyph, alpha_max, colour: paste_glyph(img, glyph, alpha_max, colour, scale, r)
         j = int(torch.randint(len(glyphs), (), generator=g))             # distractor: a fragment of another digit
         frag = torch.as_tensor(glyphs[j], dtype=torch.float32).clone()

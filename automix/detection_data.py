@@ -179,20 +179,13 @@ def render_det(glyphs, labels, n: int, seed: int, size: int = 64, per_image=(1, 
     """`n` images `[3, size, size]` of `digits_clutter`'s kind — photographic clutter, faint fragments of other digits —
     each holding 1–3 whole digits at random places and sizes, with their boxes (the glyph's ink: opacity > 0.1) and
     classes."""
-    from automix.clutter import _photo_bank, paste_glyph
+    from automix.clutter import _photo_bank, clutter_background, paste_glyph
     g = torch.Generator().manual_seed(seed)
     photos = _photo_bank()
     r = lambda: float(torch.rand((), generator=g))
     xs, targets = torch.empty(n, 3, size, size), []
     for k in range(n):
-        ph = photos[int(torch.randint(len(photos), (), generator=g))]
-        c = int(size * (1 + 2 * r()))
-        y0, x0 = int(r() * (ph.shape[1] - c)), int(r() * (ph.shape[2] - c))
-        bg = F.interpolate(ph[None, :, y0:y0 + c, x0:x0 + c], size=(size, size), mode="area")[0]
-        noise = F.interpolate(
-            torch.rand(1, 3, 4, 4, generator=g), size=(size, size), mode="bilinear", align_corners=False
-        )[0]
-        img = 0.8 * (0.6 * bg + 0.4 * noise)
+        img = clutter_background(photos, size, g, r, crop=(1, 2))
         # digits_clutter's own paste; the box is its ink
         def paste(glyph, alpha_max, colour):
             py, px, a = paste_glyph(img, glyph, alpha_max, colour, scale, r)
