@@ -84,7 +84,8 @@ def test_parameters_are_trainconfig(caplog):
     assert all(p["inferred_type_name"] != "None" and p["help"] for p in shown.values()), [k for k, p in shown.items() if not p["help"]]
 
 
-NOTEBOOKS = ["byo", "calibration", "compare", "detection", "localization", "robustness", "study", "study_fair", "study_powered", "train"]
+NOTEBOOKS = ["byo", "calibration", "compare", "detection", "localization", "robustness", "study", "study_detection", "study_fair",
+             "study_powered", "train"]
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_every_papermill_notebook_describes_its_parameters(name, caplog):
