@@ -31,12 +31,12 @@ def paste_glyph(img, glyph, alpha_max: float, colour, scale, r):
     return py, px, a
 
 # %% ../nbs/03c_clutter.ipynb #clbg0002
-def clutter_background(photos, size: int, g: torch.Generator, r, crop=(2, 4)):
-    """One background `[3, size, size]`: a random crop of one of `photos`, its side `size · (crop[0] + crop[1] · u)`
-    (u uniform: the detail varies), blended with smooth colour noise and darkened. The draws come from `g` (through `r`,
-    its uniform sampler) in a fixed order, so a seed gives the same image."""
+def clutter_background(photos, size: int, g: torch.Generator, r, crop=(2, 6)):
+    """One background `[3, size, size]`: a random crop of one of `photos`, its side drawn uniformly between `crop[0]` and
+    `crop[1]` times `size` (the detail varies), blended with smooth colour noise and darkened. Every draw comes from `g`
+    (`r` must be its uniform sampler) in a fixed order, so a seed gives the same image."""
     ph = photos[int(torch.randint(len(photos), (), generator=g))]
-    c = int(size * (crop[0] + crop[1] * r()))
+    c = int(size * (crop[0] + (crop[1] - crop[0]) * r()))
     y0, x0 = int(r() * (ph.shape[1] - c)), int(r() * (ph.shape[2] - c))
     bg = F.interpolate(ph[None, :, y0:y0 + c, x0:x0 + c], size=(size, size), mode="area")[0]
     noise = torch.rand(1, 3, 4, 4, generator=g)
@@ -56,7 +56,7 @@ def render_clutter(glyphs, labels, n: int, seed: int, size: int = 32, scale=(14,
     gs = torch.empty(n, dtype=torch.long)
     for k in range(n):
         i = int(torch.randint(len(glyphs), (), generator=g))
-        img = clutter_background(photos, size, g, r)          # crop side 2–6 × size: background detail varies
+        img = clutter_background(photos, size, g, r)
         paste = lambda glyph, alpha_max, colour: paste_glyph(img, glyph, alpha_max, colour, scale, r)
         j = int(torch.randint(len(glyphs), (), generator=g))             # distractor: a fragment of another digit
         frag = torch.as_tensor(glyphs[j], dtype=torch.float32).clone()

@@ -185,7 +185,7 @@ def render_det(glyphs, labels, n: int, seed: int, size: int = 64, per_image=(1, 
     r = lambda: float(torch.rand((), generator=g))
     xs, targets = torch.empty(n, 3, size, size), []
     for k in range(n):
-        img = clutter_background(photos, size, g, r, crop=(1, 2))
+        img = clutter_background(photos, size, g, r, crop=(1, 3))
         # digits_clutter's own paste; the box is its ink
         def paste(glyph, alpha_max, colour):
             py, px, a = paste_glyph(img, glyph, alpha_max, colour, scale, r)
