@@ -32,9 +32,9 @@ def paste_glyph(img, glyph, alpha_max: float, colour, scale, r):
 
 # %% ../nbs/03c_clutter.ipynb #clbg0002
 def clutter_background(photos, size: int, g: torch.Generator, r, crop=(2, 6)):
-    """One background `[3, size, size]`: a random crop of one of `photos`, its side drawn uniformly between `crop[0]` and
-    `crop[1]` times `size` (the detail varies), blended with smooth colour noise and darkened. Every draw comes from `g`
-    (`r` must be its uniform sampler) in a fixed order, so a seed gives the same image."""
+    """One background `[3, size, size]`: a random crop of one of `photos`, its side drawn uniformly between `crop[0]`
+    and `crop[1]` times `size` (the detail varies), blended with smooth colour noise and darkened. Every draw comes from
+    `g` (`r` must be its uniform sampler) in a fixed order, so a seed gives the same image."""
     ph = photos[int(torch.randint(len(photos), (), generator=g))]
     c = int(size * (crop[0] + (crop[1] - crop[0]) * r()))
     y0, x0 = int(r() * (ph.shape[1] - c)), int(r() * (ph.shape[2] - c))
