@@ -80,11 +80,23 @@ def test_study_notebook(tmp_path):
     assert "| mixup | last |" in labels and "| automix | epoch1 |" in labels and "| automix | epoch2 |" in labels
     assert "ECE (%)" in (out / "downstream.md").read_text() and "| automix |" in (out / "heads.md").read_text()
     for f in ("study_curves.png", "label_agreement_mixes.png", "study_reliability.png"): assert (out / f).exists(), f
+    import shutil
+    (am0,) = out.glob("*automix_s0_*")                              # a rerun of AutoMix seed 0 kept elsewhere
+    shutil.copytree(am0, tmp_path / "ck" / am0.name, ignore=shutil.ignore_patterns("epoch*.pt"))
     for ck in out.glob("*/*.pt"): ck.unlink()                       # results travel without checkpoints
     (out / "label_agreement.md").unlink(); (out / "downstream.md").unlink(); (out / "label_agreement_mixes.png").unlink()
-    run_nb("study", tmp_path, methods="vanilla,automix,mixup,cutmix", **kw)
+    nb = run_nb("study", tmp_path, methods="vanilla,automix,mixup,cutmix", **kw)
     assert (out / "label_agreement.md").read_text() == labels and (out / "downstream.md").exists()
-    assert (out / "label_agreement_mixes.png").exists()             # mixers that ignore the model need no checkpoint
+    # the Mix Block's weights are gone: the figure is not drawn with fewer rows, and the notebook says how to redraw it
+    assert not (out / "label_agreement_mixes.png").exists()
+    said = "".join(o.get("text", "") for c in nb["cells"] for o in c.get("outputs", []))
+    assert f"automix-train --config {am0}/config.json --out_dir runs/checkpoints/{am0.name}" in said, said[-2000:]
+    run_nb("study", tmp_path, methods="vanilla,automix,mixup,cutmix", checkpoints_dir=str(tmp_path / "ck"), **kw)
+    assert (out / "label_agreement_mixes.png").exists()             # drawn from the rerun's weights
+    (tmp_path / "ck" / am0.name / "summary.json").unlink()           # an unfinished rerun is not used
+    (out / "label_agreement_mixes.png").unlink()
+    run_nb("study", tmp_path, methods="vanilla,automix,mixup,cutmix", checkpoints_dir=str(tmp_path / "ck"), **kw)
+    assert not (out / "label_agreement_mixes.png").exists()
 
 def test_byo_notebook(tmp_path):
     "Bring your own: AutoMix with a timm backbone on a generated image folder, end to end."
