@@ -41,6 +41,7 @@ def sign_flip_p(d, exact_max: int = 20, draws: int = 2 ** 20, seed: int = 0) -> 
     d = np.asarray(d, float)
     n = len(d)
     if n == 0: return float("nan")
+    if not np.isfinite(d).all(): raise ValueError(f"paired differences must be finite; got {d[~np.isfinite(d)][:3]}")
     obs = abs(d.sum()) - 1e-9 * np.abs(d).sum()                       # ties at the observed value count (float slack)
     if n <= exact_max:                                                 # every pattern, as ±1 rows, 65,536 at a time
         k = 0
@@ -64,21 +65,26 @@ def verdict(mean: float, lo: float, hi: float, p_holm: float, alpha: float = 0.0
 # %% ../nbs/09b_powered.ipynb #pw000014
 def family(runs: pd.DataFrame, comparisons: dict, alpha: float = 0.05, margin: float = 1.5) -> pd.DataFrame:
     """The registered `comparisons` ({name: (arm, column, arm, column)}) over the complete blocks in `runs`: per
-    comparison n, mean, simultaneous interval, t and sign-flip p (raw and Holm-adjusted), the verdict, and the paired
-    sd."""
+    comparison n, mean, simultaneous interval (and its level), t and sign-flip p (raw and Holm-adjusted), the verdict,
+    whether the interval lies inside ±`margin`, and the paired sd."""
     m = len(comparisons)
     rows = []
     for name, (a, ca, b, cb) in comparisons.items():
         x = runs[runs.arm == a].set_index("seed")[ca]
         y = runs[runs.arm == b].set_index("seed")[cb]
         both = x.index.intersection(y.index)
+        for arm, col, v in ((a, ca, x), (b, cb, y)):
+            if bad := sorted(v[both][~np.isfinite(v[both].to_numpy(float))].index):
+                raise ValueError(f"{name}: {arm}'s {col} is missing at seeds {bad}")
         d = (x[both] - y[both]).to_numpy(float)
         mean, lo, hi, p = paired_test(x[both], y[both], conf=1 - alpha / m)
         rows.append(dict(comparison=name, first=f"{a} ({ca})", second=f"{b} ({cb})", n=len(d), mean=mean, lo=lo, hi=hi,
-                         sd=float(d.std(ddof=1)) if len(d) > 1 else float("nan"), p_t=p, p_signflip=sign_flip_p(d)))
+                         level=1 - alpha / m, sd=float(d.std(ddof=1)) if len(d) > 1 else float("nan"), p_t=p,
+                         p_signflip=sign_flip_p(d)))
     t = pd.DataFrame(rows)
     t["p_holm"], t["p_signflip_holm"] = holm(t.p_t.fillna(1)), holm(t.p_signflip.fillna(1))
     t["verdict"] = [verdict(r.mean, r.lo, r.hi, r.p_holm, alpha, margin) for r in t.itertuples()]
+    t["within_margin"] = (-margin < t.lo) & (t.hi < margin)
     t["agree"] = (t.p_holm < alpha) == (t.p_signflip_holm < alpha)
     return t
 
@@ -98,7 +104,7 @@ def blocks_needed(sd: float, delta: float, alpha: float, power: float = 0.8, mos
 
 # %% ../nbs/09b_powered.ipynb #pw000020
 def difference(values_a: pd.Series, values_b: pd.Series, conf: float = 0.95) -> dict:
-    "Mean of `values_a − values_b` paired on their index (blocks), its t-interval at `conf`, and n."
+    "Mean of `values_a − values_b` paired on their index (blocks), its t-interval at `conf` (`level`), and n."
     both = values_a.index.intersection(values_b.index)
     mean, lo, hi, _ = paired_test(values_a[both], values_b[both], conf=conf)
-    return dict(n=len(both), mean=mean, lo=lo, hi=hi)
+    return dict(n=len(both), mean=mean, lo=lo, hi=hi, level=conf)

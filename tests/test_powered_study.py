@@ -56,6 +56,14 @@ def report(out_root: Path, out: Path, blocks: int):
                         progress_bar=False, cwd=str(ROOT))
 
 
+def test_the_report_keeps_the_registered_number(tmp_path):
+    "A parameter cannot turn an early look into verdicts: the folder's PROTOCOL.md fixes the number of blocks."
+    import papermill as pm
+    (tmp_path / "PROTOCOL.md").write_text((ROOT / "results" / "study_powered" / "PROTOCOL.md").read_text())
+    with pytest.raises(pm.PapermillExecutionError, match="registers 31 blocks from seed 5"):
+        report(tmp_path, tmp_path / "x.ipynb", 20)
+
+
 @pytest.mark.slow
 def test_smoke_study_and_its_report(tmp_path):
     "Two tiny blocks through the launcher's worker, then the report: its tables, rebuilt byte for byte; fewer blocks than registered: interim."
@@ -65,19 +73,21 @@ def test_smoke_study_and_its_report(tmp_path):
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     assert sorted(json.loads(p.read_text())["arm"] for p in out.glob("*/arm.json")) == sorted(list(powered_study.ARMS) * 2)
     report(out, tmp_path / "a.ipynb", 2)
-    files = {f: (out / f).read_bytes() for f in ("comparisons.csv", "pairs.csv", "README.md")}
+    files = {f: (out / f).read_bytes() for f in ("comparisons.csv", "pairs.csv", "flatness.csv", "best_head.csv", "README.md")}
     import pandas as pd
     t = pd.read_csv(out / "comparisons.csv")
     assert len(t) == 8 and t.comparison.str.startswith("C").sum() == 6
     assert {"mean", "lo", "hi", "p_t", "p_signflip", "p_holm", "verdict"} <= set(t.columns)
     assert t.verdict.iloc[:6].isin(["better", "worse", "equal within 1.5", "not shown"]).all()
     assert "protocol's share" in t.comparison.iloc[6] and (t.n == 2).all()
+    assert (abs(t.level.iloc[:6] - (1 - 0.05 / 6)) < 1e-6).all() and (t.level.iloc[6:] == 0.95).all() and t.within_margin.iloc[:6].notna().all()
+    assert "No run records `hardware_history`" not in (out / "README.md").read_text()     # this commit's trainer keeps it
     report(out, tmp_path / "b.ipynb", 2)                                 # the rebuild: the same bytes
     assert all((out / f).read_bytes() == b for f, b in files.items())
     report(out, tmp_path / "c.ipynb", 3)                                 # an interim look: the count of blocks, nothing else
     text = (out / "README.md").read_text()
     assert "interim, 2 of 3 blocks" in text and "p-values" in text and not re.search(r"\[[-+]\d", text)   # no interval
-    assert not any((out / f).exists() for f in ("comparisons.csv", "pairs.csv", "forest.png"))
+    assert not any((out / f).exists() for f in ("comparisons.csv", "pairs.csv", "flatness.csv", "best_head.csv", "forest.png"))
     run = next(d for d in out.glob("*_s1_*") if json.loads((d / "arm.json").read_text())["arm"] == "mixup")   # a run resumed
     # on another class leaves its block
     cfg = json.loads((run / "config.json").read_text())

@@ -1,8 +1,8 @@
 """The powered digits_clutter study (issue #34): does AutoMix beat Mixup, and how much of the paper's gap is its protocol?
-Five arms, six registered comparisons, ≥ 20 seeds. The protocol is `results/study_powered/PROTOCOL.md` (committed before
-the first run); the settings live here, once.
+Five arms, six registered comparisons, 31 blocks (seeds 5–35). The protocol is `results/study_powered/PROTOCOL.md`
+(committed before the first run); the settings live here, once.
 
-    python tools/powered_study.py OUT [--workers 2] [--seeds 5-29] [--arms vanilla,mixup,...] [--smoke]
+    python tools/powered_study.py OUT [--workers 2] [--seeds 5-35] [--arms vanilla,mixup,...] [--smoke]
 
 A seed is a *block*: its five arms run on one float-path class (`config.json`'s `hardware`: CPU model and family,
 torch's kernel capability, threads, torch version), and a comparison pairs runs only within a block. The workers take
