@@ -242,6 +242,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'automix.measures._pixel_mixing_run': ('measures.html#_pixel_mixing_run', 'automix/measures.py'),
                                   'automix.measures.cached_json': ('measures.html#cached_json', 'automix/measures.py'),
                                   'automix.measures.downstream_of_run': ('measures.html#downstream_of_run', 'automix/measures.py'),
+                                  'automix.measures.final_weights': ('measures.html#final_weights', 'automix/measures.py'),
                                   'automix.measures.label_agreement_of_run': ( 'measures.html#label_agreement_of_run',
                                                                                'automix/measures.py'),
                                   'automix.measures.oracle_agreement_of_run': ( 'measures.html#oracle_agreement_of_run',

@@ -10,8 +10,8 @@ import contextlib, json, re
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['LAM_GRID', 'cached_json', 'pipeline_shares', 'label_agreement_of_run', 'downstream_of_run', 'oracle_agreement_of_run',
-           'run_threads', 'test_correct_of_run']
+__all__ = ['LAM_GRID', 'cached_json', 'pipeline_shares', 'label_agreement_of_run', 'downstream_of_run', 'final_weights',
+           'oracle_agreement_of_run', 'run_threads', 'test_correct_of_run']
 
 # %% ../nbs/09c_measures.ipynb #an000002
 def cached_json(d, name: str, compute):
@@ -116,6 +116,25 @@ def downstream_of_run(d, images: int = 500, device="cpu", data_root="data") -> d
         return dict(ece=100 * ece(p, y), corruption_top1=float(corr.top1.mean()), occlusion_top1=float(occ.top1.mean()),
                     reliability=reliability(p, y).to_dict("list"))
     return cached_json(d, "downstream.json", compute)
+
+# %% ../nbs/09c_measures.ipynb #fw000002
+def final_weights(run_dir, checkpoints_dir=None) -> tuple[Path | None, str]:
+    """The final checkpoint of run `run_dir`, from the run folder or from a finished rerun in
+    `checkpoints_dir/<run name>` with the same settings (`config.run_settings`): (path, where it comes from), or
+    (None, why not)."""
+    from automix.config import run_settings
+    from automix.runs import read_run
+    run_dir = Path(run_dir)
+    src = Path(checkpoints_dir, run_dir.name) if checkpoints_dir else run_dir
+    if not (src / "summary.json").is_file(): return None, f"no finished run in {src}"
+    mine, theirs = read_run(run_dir, "config"), read_run(src, "config")
+    ck = src / ("last.pt" if (src / "last.pt").is_file() else f"epoch{mine['epochs']}.pt")
+    if not ck.is_file(): return None, f"no final checkpoint in {src} (last.pt or epoch{mine['epochs']}.pt)"
+    was, now = run_settings(mine), run_settings(theirs)
+    if diff := [f"{k} {was.get(k)!r} → {now.get(k)!r}" for k in sorted(set(was) | set(now)) if was.get(k) != now.get(k)]:
+        return None, f"{src} is not a rerun of {run_dir.name}: {'; '.join(diff)}"
+    kind = "a rerun" if checkpoints_dir else "the run itself"
+    return ck, f"{kind}, commit {theirs.get('commit', '?')}, {str(theirs.get('hardware', '?')).split(' (')[0]}"
 
 # %% ../nbs/09c_measures.ipynb #orr00002
 LAM_GRID = tuple(round(0.05 + 0.1 * i, 2) for i in range(10))      # the centres of ten λ bins, 0.1 wide
