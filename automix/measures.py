@@ -131,7 +131,8 @@ def final_weights(run_dir, checkpoints_dir=None) -> tuple[Path | None, str]:
     ck = src / ("last.pt" if (src / "last.pt").is_file() else f"epoch{mine['epochs']}.pt")
     if not ck.is_file(): return None, f"no final checkpoint in {src} (last.pt or epoch{mine['epochs']}.pt)"
     was, now = run_settings(mine), run_settings(theirs)
-    if diff := [f"{k} {was.get(k)!r} → {now.get(k)!r}" for k in sorted(set(was) | set(now)) if was.get(k) != now.get(k)]:
+    diff = [f"{k} {was.get(k)!r} → {now.get(k)!r}" for k in sorted(set(was) | set(now)) if was.get(k) != now.get(k)]
+    if diff:
         return None, f"{src} is not a rerun of {run_dir.name}: {'; '.join(diff)}"
     kind = "a rerun" if checkpoints_dir else "the run itself"
     return ck, f"{kind}, commit {theirs.get('commit', '?')}, {str(theirs.get('hardware', '?')).split(' (')[0]}"
