@@ -73,7 +73,8 @@ def test_smoke_study_and_its_report(tmp_path):
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     assert sorted(json.loads(p.read_text())["arm"] for p in out.glob("*/arm.json")) == sorted(list(powered_study.ARMS) * 2)
     report(out, tmp_path / "a.ipynb", 2)
-    files = {f: (out / f).read_bytes() for f in ("comparisons.csv", "pairs.csv", "flatness.csv", "best_head.csv", "README.md")}
+    files = {f: (out / f).read_bytes() for f in ("comparisons.csv", "pairs.csv", "agreement.csv", "flatness.csv", "best_head.csv",
+                                                 "README.md")}
     import pandas as pd
     t = pd.read_csv(out / "comparisons.csv")
     assert len(t) == 8 and t.comparison.str.startswith("C").sum() == 6
@@ -81,13 +82,18 @@ def test_smoke_study_and_its_report(tmp_path):
     assert t.verdict.iloc[:6].isin(["better", "worse", "equal within 1.5", "not shown"]).all()
     assert "protocol's share" in t.comparison.iloc[6] and (t.n == 2).all()
     assert (abs(t.level.iloc[:6] - (1 - 0.05 / 6)) < 1e-6).all() and (t.level.iloc[6:] == 0.95).all() and t.within_margin.iloc[:6].notna().all()
+    a = pd.read_csv(out / "agreement.csv")                               # every block counted once per comparison
+    assert len(a) == 6 and (a.first_higher + a.tied + a.first_lower == a.n).all() and (a.n == 2).all()
+    text = (out / "README.md").read_text()
+    assert "## In short" in text and text.count("**C") == 6 and "protocol accounts for" in text
     assert "No run records `hardware_history`" not in (out / "README.md").read_text()     # this commit's trainer keeps it
     report(out, tmp_path / "b.ipynb", 2)                                 # the rebuild: the same bytes
     assert all((out / f).read_bytes() == b for f, b in files.items())
     report(out, tmp_path / "c.ipynb", 3)                                 # an interim look: the count of blocks, nothing else
     text = (out / "README.md").read_text()
     assert "interim, 2 of 3 blocks" in text and "p-values" in text and not re.search(r"\[[-+]\d", text)   # no interval
-    assert not any((out / f).exists() for f in ("comparisons.csv", "pairs.csv", "flatness.csv", "best_head.csv", "forest.png"))
+    assert not any((out / f).exists() for f in ("comparisons.csv", "pairs.csv", "agreement.csv", "flatness.csv", "best_head.csv",
+                                                "forest.png"))
     run = next(d for d in out.glob("*_s1_*") if json.loads((d / "arm.json").read_text())["arm"] == "mixup")   # a run resumed
     # on another class leaves its block
     cfg = json.loads((run / "config.json").read_text())
