@@ -86,7 +86,7 @@ def test_smoke_study_and_its_report(tmp_path):
     assert len(a) == 6 and (a.first_higher + a.tied + a.first_lower == a.n).all() and (a.n == 2).all()
     text = (out / "README.md").read_text()
     assert "## In short" in text and len(re.findall(r"^- \*\*C\d\*\* ", text, re.M)) == 6 and "protocol accounts for" in text
-    assert "What these answers rest on" in text and "**Scope.**" in text and "one decomposition" in text
+    assert "What these answers rest on" in text and "**Scope.**" in text and "possible decompositions" in text
     assert "No run records `hardware_history`" not in (out / "README.md").read_text()     # this commit's trainer keeps it
     report(out, tmp_path / "b.ipynb", 2)                                 # the rebuild: the same bytes
     assert all((out / f).read_bytes() == b for f, b in files.items())
